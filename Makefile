@@ -1,0 +1,91 @@
+# The two commands a new machine needs: `make run` (demo site) and `make test` (every gate).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
+# Production-like configuration used by `check --deploy` in `make test` (no real secret).
+DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+	DJANGO_ALLOWED_HOSTS=clinic.example DATABASE_URL=$(TEST_DATABASE_URL) \
+	REDIS_URL=redis://127.0.0.1:6379/0 CLINIC_EMAIL_URL=smtp+tls://mailer.example:587
+
+# Django 6 needs Python 3.12 or newer; the system python3 may be older, so look for one.
+PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python $(HOME)/.pyenv/versions/3.12*/bin/python python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+
+.PHONY: help run test serve superuser check-python services chromium lint clean
+
+help:
+	@echo "make run    - demo site with SQLite at http://127.0.0.1:$(PORT) (prints an admin login)"
+	@echo "make test   - every gate: lint, checks, migrations, deploy check, tests (PostgreSQL, Chromium)"
+	@echo "make serve  - production configuration under gunicorn on 127.0.0.1:\$$PORT (needs DJANGO_SECRET_KEY)"
+	@echo "make superuser - create an admin account interactively"
+
+check-python:
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "Python 3.12 or newer is needed (Django 6). Install it, e.g. 'pyenv install 3.13' or your system's python3.13 package."; \
+		exit 1; fi
+
+$(VENV)/.installed-run: requirements.txt | check-python
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | check-python
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	DJANGO_DEBUG=true $(PY) manage.py migrate --verbosity 0
+	DJANGO_DEBUG=true $(PY) manage.py load_content
+	DJANGO_DEBUG=true $(PY) manage.py demo_staff
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+superuser: $(VENV)/.installed-run
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
+
+serve: $(VENV)/.installed-run
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (and see README for the other variables)."; exit 1; }
+	export DJANGO_DEBUG=false DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}; \
+	$(PY) manage.py migrate --verbosity 0 && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py load_content && \
+	$(VENV)/bin/gunicorn clinic_site.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# PostgreSQL and Redis: start them when installed but stopped; create the database.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { command -v pg_ctlcluster >/dev/null && \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start; } || \
+		{ echo "PostgreSQL is not running on 127.0.0.1:5432 and could not be started."; exit 1; }
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	@psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = 'clinic'" | grep -q 1 || \
+		createdb -h 127.0.0.1 -U postgres clinic
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null && \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; } || \
+		{ echo "Redis is not running on 127.0.0.1:6379 and could not be started."; exit 1; }
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver' and try again."; exit 1; fi; fi
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed-dev chromium services lint
+	DJANGO_SETTINGS_MODULE=clinic_site.test_settings $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=clinic_site.test_settings $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

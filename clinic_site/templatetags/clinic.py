@@ -1,0 +1,30 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside it.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """Structured data as a JSON-LD block: data, never executed, so the CSP does not apply."""
+    if not data:
+        return ""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 (escaped above)
+
+
+@register.filter
+def absolute(path):
+    return settings.CLINIC_SITE_URL + path
+
+
+@register.filter
+def startswith(value, prefix):
+    return str(value).startswith(str(prefix))

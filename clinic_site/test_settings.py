@@ -1,0 +1,26 @@
+"""Settings for the test suite: the production settings, served over plain http on loopback."""
+
+import os
+import uuid
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# One prefix per test run, inherited by server processes the tests start, so runs never share pages.
+os.environ.setdefault("CLINIC_CACHE_PREFIX", f"clinic-test-{uuid.uuid4().hex[:8]}")
+os.environ.setdefault("CLINIC_EMAIL_URL", "smtp://127.0.0.1:2525")
+os.environ["DJANGO_DEBUG"] = "false"
+
+from clinic_site.settings import *  # noqa: E402, F403
+
+# The test servers speak plain http.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+
+# The live server serves static files through the finders, which know the source names only.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

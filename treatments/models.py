@@ -1,0 +1,20 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clinic_site.models import MedicalPage
+
+
+class Treatment(MedicalPage):
+    class Kind(models.TextChoices):
+        SURGICAL = "surgical", _("Surgery")
+        NON_SURGICAL = "non-surgical", _("Without surgery")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+
+    class Meta(MedicalPage.Meta):
+        verbose_name = _("treatment")
+        verbose_name_plural = _("treatments")
+
+    def get_absolute_url(self):
+        return reverse("treatments:detail", args=[self.slug])
