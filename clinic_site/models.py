@@ -102,6 +102,13 @@ class Practice(models.Model):
         return [self.street_address, city]
 
 
+def practice_for(request):
+    """The practice identity, read once per request however many templates and views ask."""
+    if not hasattr(request, "_practice"):
+        request._practice = Practice.objects.current()
+    return request._practice
+
+
 class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=MedicalPage.Status.PUBLISHED)

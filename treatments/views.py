@@ -2,7 +2,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from clinic_site import structured_data
-from clinic_site.models import Practice
+from clinic_site.models import practice_for
 from clinic_site.page_cache import cached_page
 from clinic_site.views import MedicalPageDetailView, PublicListView
 from conditions.models import Condition
@@ -31,5 +31,5 @@ class TreatmentDetailView(MedicalPageDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.treatment_page(self.object, Practice.objects.current())
+        context["structured_data"] = structured_data.treatment_page(self.object, practice_for(self.request))
         return context

@@ -1,0 +1,44 @@
+import pytest
+
+from clinic_site import markup
+from conditions.models import Condition
+from tests.pages import anonymous_client
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    '<img src="x" onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="https://example.com" onclick="alert(1)">x</a>',
+    "<iframe src='https://example.com'></iframe>",
+    '<p style="background:url(https://example.com/x)">styled</p>',
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_markdown_cannot_carry_script_or_foreign_requests(attack):
+    html = markup.render(f"Intro\n\n{attack}\n")
+    lowered = html.lower()
+    for needle in ("<script", "onerror", "onclick", "javascript:", "<iframe", "<img", "style="):
+        assert needle not in lowered
+
+
+def test_markdown_keeps_headings_lists_and_links():
+    html, sections = markup.render_with_sections("## What it is\n\n- one\n- two\n\n[Botox](/treatments/botox/)\n")
+    assert '<h2 id="section-what-it-is">What it is</h2>' in html
+    assert "<li>one</li>" in html
+    assert '<a href="/treatments/botox/" rel="noopener noreferrer">Botox</a>' in html
+    assert [(s.id, s.title) for s in sections] == [("section-what-it-is", "What it is")]
+
+
+def test_questions_are_split_into_question_and_answer():
+    questions = markup.render_questions("### Is it a stroke?\nUsually not. **Call 911** if unsure.\n\n### Next?\nYes.")
+    assert [q.question for q in questions] == ["Is it a stroke?", "Next?"]
+    assert questions[0].answer_text == "Usually not. Call 911 if unsure."
+
+
+def test_script_in_a_page_body_is_not_served(content):
+    condition = Condition.objects.get(slug="bells-palsy")
+    condition.body += "\n\n<script>document.title='owned'</script>\n"
+    condition.save()
+    html = anonymous_client().get("/conditions/bells-palsy/").content.decode()
+    assert "document.title='owned'" not in html

@@ -1,0 +1,165 @@
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from clinic_site.models import Practice
+from conditions.models import Condition
+from tests.pages import anonymous_client
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def client():
+    return anonymous_client()
+
+
+@pytest.mark.parametrize("path", ["/conditions/synkinesis/", "/treatments/botox/"])
+def test_content_page_costs_at_most_three_queries_and_none_from_the_cache(
+    content, client, django_assert_max_num_queries, django_assert_num_queries, path
+):
+    with django_assert_max_num_queries(3):
+        assert client.get(path).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+
+
+def test_list_and_home_pages_are_served_from_the_cache_without_queries(content, client, django_assert_num_queries):
+    for path in ["/", "/conditions/", "/treatments/", "/sitemap.xml"]:
+        client.get(path)
+        with django_assert_num_queries(0):
+            assert client.get(path).status_code == 200
+
+
+def test_unchanged_page_answers_304_and_an_edit_changes_the_answer(content, client):
+    first = client.get("/conditions/bells-palsy/")
+    assert first["Cache-Control"] == "no-cache"
+    etag = first["ETag"]
+    assert client.get("/conditions/bells-palsy/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    condition = Condition.objects.get(slug="bells-palsy")
+    condition.lead = "An edited introduction."
+    condition.save()
+
+    after = client.get("/conditions/bells-palsy/", HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert after["ETag"] != etag
+    assert "An edited introduction." in after.content.decode()
+
+
+def test_editing_a_linked_page_or_the_practice_changes_the_etag(content, client):
+    etag = client.get("/conditions/synkinesis/")["ETag"]
+    botox = Condition.objects.get(slug="synkinesis").treatments.get(slug="botox")
+    botox.title = "Botulinum toxin (Botox)"
+    botox.save()
+    response = client.get("/conditions/synkinesis/")
+    assert response["ETag"] != etag and "Botulinum toxin (Botox)" in response.content.decode()
+
+    etag = response["ETag"]
+    practice = Practice.objects.current()
+    practice.phone = "+1 555 010 0199"
+    practice.save()
+    response = client.get("/conditions/synkinesis/")
+    assert response["ETag"] != etag and "tel:+15550100199" in response.content.decode()
+
+
+def related_section(client, path):
+    """The "treatments we offer" or "conditions it can help" list of a page."""
+    html = client.get(path).content.decode()
+    match = re.search(r'<section class="related".*?</section>', html, re.DOTALL)
+    return match.group(0) if match else ""
+
+
+def test_changing_the_relation_changes_both_pages(content, client):
+    synkinesis = Condition.objects.get(slug="synkinesis")
+    assert "/conditions/synkinesis/" in related_section(client, "/treatments/botox/")
+    synkinesis.treatments.remove(synkinesis.treatments.get(slug="botox"))
+    assert "/treatments/botox/" not in related_section(client, "/conditions/synkinesis/")
+    assert "/conditions/synkinesis/" not in related_section(client, "/treatments/botox/")
+
+
+def test_a_draft_is_invisible_to_the_public_and_previewable_by_staff(content, client):
+    condition = Condition.objects.get(slug="moebius-syndrome")
+    assert client.get("/conditions/moebius-syndrome/").status_code == 200
+    condition.status = Condition.Status.DRAFT
+    condition.save()
+
+    assert client.get("/conditions/moebius-syndrome/").status_code == 404
+    assert "/conditions/moebius-syndrome/" not in client.get("/conditions/").content.decode()
+    assert "/conditions/moebius-syndrome/" not in client.get("/sitemap.xml").content.decode()
+    assert "Moebius" not in related_section(client, "/treatments/gracilis-muscle-transfer/")
+
+    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    staff_client = anonymous_client()
+    staff_client.force_login(staff)
+    preview = staff_client.get("/conditions/moebius-syndrome/")
+    assert preview.status_code == 200
+    assert "Draft preview" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"] and "private" in preview["Cache-Control"]
+    # The preview was not stored for anyone else.
+    assert client.get("/conditions/moebius-syndrome/").status_code == 404
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(port, path):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": "127.0.0.1"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read().decode()
+
+
+@pytest.fixture
+def other_server_process(transactional_db):
+    """The site under gunicorn in another process, on the same database and Redis."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clinic_site.test_settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+    }
+    server = subprocess.Popen(
+        [Path(sys.executable).parent / "gunicorn", "clinic_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield port
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=10)
+
+
+def test_an_edit_is_seen_at_once_when_another_server_process_answers(live_content, other_server_process):
+    port = other_server_process
+    assert "Ramsay Hunt syndrome" in _fetch(port, "/conditions/ramsay-hunt-syndrome/")  # now cached there
+
+    condition = Condition.objects.get(slug="ramsay-hunt-syndrome")
+    condition.title = "Ramsay Hunt syndrome (shingles of the facial nerve)"
+    condition.save()
+
+    # Two sync workers: ask several times so both processes answer at least once.
+    for _ in range(4):
+        assert "Ramsay Hunt syndrome (shingles of the facial nerve)" in _fetch(
+            port, "/conditions/ramsay-hunt-syndrome/"
+        )

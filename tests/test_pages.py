@@ -1,0 +1,157 @@
+from urllib.parse import urlsplit
+
+import pytest
+
+from conditions.models import Condition
+from tests.content_checks import CONDITION_SECTIONS, CONDITION_SLUGS, TREATMENT_SECTIONS, TREATMENT_SLUGS
+from tests.pages import anonymous_client, graph_types, parse, sitemap_paths
+from treatments.models import Treatment
+
+pytestmark = pytest.mark.usefixtures("content")
+
+SITE_PATHS = [
+    "/",
+    "/conditions/",
+    "/treatments/",
+    "/facial-paralysis-vs-synkinesis/",
+    "/about/",
+    "/contact/",
+    "/privacy/",
+    "/accessibility/",
+]
+
+
+@pytest.fixture
+def client():
+    return anonymous_client()
+
+
+@pytest.mark.parametrize("slug", CONDITION_SLUGS)
+def test_condition_page_has_its_sections_urgent_notice_and_structured_data(client, slug):
+    response = client.get(f"/conditions/{slug}/")
+    assert response.status_code == 200
+    page = parse(response)
+    condition = Condition.objects.get(slug=slug)
+    assert page.headings["h1"] == [condition.title]
+    for section in [*CONDITION_SECTIONS, "Questions patients ask", "Sources", "Treatments we offer for it"]:
+        assert section in page.headings["h2"]
+    assert "When to get help right away" in page.headings["h2"]
+    assert "FAST" in response.content.decode()
+    assert "Last reviewed" in response.content.decode()
+    assert {"MedicalWebPage", "MedicalClinic", "Physician", "FAQPage"} <= graph_types(page)
+    web_page = next(n for n in page.json_ld[0]["@graph"] if n["@type"] == "MedicalWebPage")
+    assert web_page["about"]["@type"] == "MedicalCondition"
+    assert {t["name"] for t in web_page["about"]["possibleTreatment"]} == set(
+        condition.treatments.values_list("title", flat=True)
+    )
+    for treatment in condition.treatments.all():
+        assert treatment.get_absolute_url() in page.links
+
+
+@pytest.mark.parametrize("slug", TREATMENT_SLUGS)
+def test_treatment_page_has_its_sections_and_structured_data(client, slug):
+    response = client.get(f"/treatments/{slug}/")
+    assert response.status_code == 200
+    page = parse(response)
+    treatment = Treatment.objects.get(slug=slug)
+    for section in [*TREATMENT_SECTIONS, "Questions patients ask", "Sources"]:
+        assert section in page.headings["h2"]
+    web_page = next(n for n in page.json_ld[0]["@graph"] if n["@type"] == "MedicalWebPage")
+    expected = "MedicalProcedure" if treatment.kind == Treatment.Kind.SURGICAL else "MedicalTherapy"
+    assert web_page["about"]["@type"] == expected
+    assert "FAQPage" in graph_types(page)
+    # The relation shows on both sides.
+    for condition in treatment.conditions.all():
+        assert condition.get_absolute_url() in page.links
+
+
+def test_relation_is_shown_on_both_sides(client):
+    botox_page = parse(client.get("/treatments/botox/"))
+    assert "/conditions/synkinesis/" in botox_page.links
+    assert "/treatments/botox/" in parse(client.get("/conditions/synkinesis/")).links
+
+
+@pytest.mark.parametrize("path", SITE_PATHS)
+def test_site_page_renders_with_practice_identity(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = parse(response)
+    assert len(page.headings["h1"]) == 1
+    assert {"MedicalClinic", "Physician"} <= graph_types(page)
+    html = response.content.decode()
+    assert 'href="tel:+15550100123"' in html
+    assert "Example Facial Nerve Clinic" in html
+    assert "fictional" in html
+
+
+def test_every_page_has_a_unique_title_description_canonical_and_open_graph(client):
+    titles, descriptions = {}, {}
+    for path in sitemap_paths(client):
+        page = parse(client.get(path))
+        assert page.title and page.meta.get("description"), path
+        assert page.canonical == f"http://127.0.0.1:8000{path}"
+        assert page.meta["og:title"] and page.meta["og:description"] and page.meta["og:url"] == page.canonical
+        titles.setdefault(page.title, []).append(path)
+        descriptions.setdefault(page.meta["description"], []).append(path)
+    assert [paths for paths in titles.values() if len(paths) > 1] == []
+    assert [paths for paths in descriptions.values() if len(paths) > 1] == []
+
+
+def test_sitemap_lists_every_public_page(client):
+    paths = set(sitemap_paths(client))
+    assert set(SITE_PATHS) <= paths
+    assert {f"/conditions/{slug}/" for slug in CONDITION_SLUGS} <= paths
+    assert {f"/treatments/{slug}/" for slug in TREATMENT_SLUGS} <= paths
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
+
+
+def test_every_internal_link_found_from_the_sitemap_answers_200(client):
+    seen, queue = set(), list(sitemap_paths(client))
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        for href in parse(response).links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("/admin/"):
+                continue
+            queue.append(parts.path)
+    assert len(seen) >= len(SITE_PATHS) + len(CONDITION_SLUGS) + len(TREATMENT_SLUGS)
+
+
+def test_content_pages_have_no_inline_code_no_forms_and_unique_ids(client):
+    for path in sitemap_paths(client):
+        response = client.get(path)
+        page = parse(response)
+        assert (page.inline_scripts, page.style_blocks, page.style_attributes) == (0, 0, 0), path
+        assert page.forms == 0 and "csrfmiddlewaretoken" not in response.content.decode(), path
+        assert "csrftoken" not in response.cookies and "sessionid" not in response.cookies, path
+        assert len(page.ids) == len(set(page.ids)), path
+
+
+def test_security_headers_and_content_security_policy(client):
+    response = client.get("/conditions/bells-palsy/")
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for directive in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]:
+        assert directive in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_missing_page_gets_the_styled_404(client):
+    response = client.get("/conditions/no-such-condition/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+    assert "site.css" in response.content.decode()
