@@ -19,7 +19,8 @@ urlpatterns = [
             schema_type="MedicalWebPage",
             title=_("Facial paralysis vs. synkinesis"),
             description=_(
-                "How facial paralysis and synkinesis differ, how to tell them apart, and how each is treated."
+                "Learn how facial paralysis (too little movement) differs from synkinesis (unwanted, linked "
+                "movement) and how each one is treated."
             ),
         ),
         name="paralysis-vs-synkinesis",
