@@ -38,7 +38,10 @@ def fingerprint(values):
 def _file_values(model, data):
     values = {field: _normalise(data.get(field, "")) for field in FIELDS[model]}
     if model is Condition:
-        values["treatments"] = sorted(data.get("treatments", []))
+        # Only treatments that exist can be linked; comparing against the rest would never match.
+        values["treatments"] = sorted(
+            Treatment.objects.filter(slug__in=data.get("treatments", [])).values_list("slug", flat=True)
+        )
     return values
 
 
