@@ -192,7 +192,11 @@ STORAGES = {
 }
 
 # Mail. Django 6.1 configures mail with MAILERS; the EMAIL_* settings are deprecated.
-MAILERS = {"default": mailer_from_url(os.environ.get("CLINIC_EMAIL_URL", "console://" if DEBUG else ""))}
+MAILERS = {
+    "default": mailer_from_url(
+        os.environ.get("CLINIC_EMAIL_URL", "console://") if DEBUG else required("CLINIC_EMAIL_URL")
+    )
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
