@@ -74,6 +74,10 @@ class MedicalPageDetailView(DetailView):
         related = Prefetch(self.related_name, queryset=self.related_model.objects.published(), to_attr="related_pages")
         return self.model.objects.visible_to(self.request.user).prefetch_related(related)
 
+    def get_context_data(self, **kwargs):
+        page = self.object
+        return super().get_context_data(title=page.title, description=page.summary, og_type="article", **kwargs)
+
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         if not self.object.is_published:

@@ -155,3 +155,9 @@ def test_missing_page_gets_the_styled_404(client):
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
     assert "site.css" in response.content.decode()
+
+
+def test_comparison_page_explains_both_and_links_the_treatments(client):
+    page = parse(client.get("/facial-paralysis-vs-synkinesis/"))
+    assert len(page.headings["h2"]) >= 6 and "Sources" in page.headings["h2"]
+    assert {"/conditions/facial-paralysis/", "/conditions/synkinesis/", "/treatments/botox/"} <= set(page.links)
