@@ -243,3 +243,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Consultation requests.
+# Who is told that a request has arrived (comma-separated e-mail addresses).
+CLINIC_STAFF_EMAILS = env_list("CLINIC_STAFF_EMAILS", "frontdesk@localhost")
+# Proxies whose X-Forwarded-For is believed when working out a client's address (addresses or networks).
+CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+# Requests accepted per client address per window; 0 switches the rate limit off.
+CLINIC_CONSULTATION_RATE_LIMIT = int(os.environ.get("CLINIC_CONSULTATION_RATE_LIMIT", 5))
+CLINIC_CONSULTATION_RATE_WINDOW = int(os.environ.get("CLINIC_CONSULTATION_RATE_WINDOW", 60 * 60))
+# The honeypot and the minimum time to fill the form in; off only in tests that need every
+# submission to reach validation.
+CLINIC_CONSULTATION_SPAM_CHECKS = env_bool("CLINIC_CONSULTATION_SPAM_CHECKS", True)
+CLINIC_CONSULTATION_MIN_FILL_SECONDS = float(os.environ.get("CLINIC_CONSULTATION_MIN_FILL_SECONDS", 3))
+# How long a form stays valid, and how long an identical request counts as the same one.
+CLINIC_CONSULTATION_FORM_MAX_AGE = int(os.environ.get("CLINIC_CONSULTATION_FORM_MAX_AGE", 60 * 60 * 24))
+CLINIC_CONSULTATION_DUPLICATE_WINDOW = int(os.environ.get("CLINIC_CONSULTATION_DUPLICATE_WINDOW", 10 * 60))
+# A staff notice not sent this long after a request arrived is overdue: re-enqueued and shown in the admin.
+CLINIC_NOTICE_OVERDUE_SECONDS = int(os.environ.get("CLINIC_NOTICE_OVERDUE_SECONDS", 5 * 60))
+# Completed, closed and spam requests are deleted this many days after they were received.
+CLINIC_RETENTION_DAYS = int(os.environ.get("CLINIC_RETENTION_DAYS", 730))
+# Region for phone numbers typed without an international prefix (ISO 3166 code).
+CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "US")
+# Staff sessions end after this long idle; only staff have sessions, public pages never start one.
+SESSION_COOKIE_AGE = int(os.environ.get("CLINIC_SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+# Failed admin sign-ins allowed per account (and per client address) per window before refusing.
+CLINIC_LOGIN_FAILURE_LIMIT = int(os.environ.get("CLINIC_LOGIN_FAILURE_LIMIT", 5))
+CLINIC_LOGIN_FAILURE_WINDOW = int(os.environ.get("CLINIC_LOGIN_FAILURE_WINDOW", 15 * 60))
+AUTHENTICATION_BACKENDS = ["consultations.login_throttle.ThrottledModelBackend"]

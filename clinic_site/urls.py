@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("conditions/", include("conditions.urls")),
     path("treatments/", include("treatments.urls")),
+    path("consultation/", include("consultations.urls")),
     path(
         "facial-paralysis-vs-synkinesis/",
         views.SitePageView.as_view(

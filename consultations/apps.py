@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultation requests")
+
+    def ready(self):
+        from consultations import login_throttle  # noqa: F401 (connects the sign-in signal handlers)
+        from consultations.groups import create_front_desk_group
+
+        post_migrate.connect(create_front_desk_group, sender=self)

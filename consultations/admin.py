@@ -1,0 +1,186 @@
+import phonenumbers
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from consultations import csv_export
+from consultations.choices import Status
+from consultations.models import AuditEntry, ConsultationRequest, Note
+from treatments.models import Treatment
+
+PATIENT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "best_time",
+    "patient_type",
+    "concern_title",
+    "onset",
+    "treatments_display",
+    "message",
+    "heard_from",
+)
+RECORD_FIELDS = (
+    "reference",
+    "created_at",
+    "consent_to_contact",
+    "privacy_notice_version",
+    "consented_at",
+    "notified_at",
+    "patient_emailed_at",
+)
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    extra = 1
+    fields = ("text", "author", "created_at")
+    readonly_fields = ("author", "created_at")
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        # A note is a record of what happened: written once, never edited afterwards.
+        return False
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "created_at",
+        "status",
+        "name",
+        "preferred_contact",
+        "concern_title",
+        "onset",
+        "assigned_to",
+    )
+    list_filter = ("status", "concern_title", "onset", "created_at", "assigned_to")
+    search_fields = ("reference", "name", "email", "phone")
+    search_help_text = _("Reference, name, e-mail address or phone number.")
+    date_hierarchy = "created_at"
+    list_select_related = ("assigned_to",)
+    actions = ("mark_contacted", "mark_scheduled", "mark_closed", "mark_spam", "assign_to_me", "export_csv")
+    inlines = [NoteInline]
+    fieldsets = (
+        (_("Handling"), {"fields": ("status", "assigned_to")}),
+        (_("What the patient sent"), {"fields": PATIENT_FIELDS}),
+        (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+    readonly_fields = PATIENT_FIELDS + RECORD_FIELDS
+
+    def get_ordering(self, request):
+        # New requests on top, newest first within each group.
+        new_first = Case(When(status=Status.NEW, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return [new_first.asc(), "-created_at"]
+
+    def has_add_permission(self, request):
+        # Requests come from patients, through the form.
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("consultations.export_consultationrequest")
+
+    @admin.display(description=_("treatments of interest"))
+    def treatments_display(self, obj):
+        titles = dict(Treatment.objects.filter(slug__in=obj.treatments_of_interest).values_list("slug", "title"))
+        return ", ".join(titles.get(slug, slug) for slug in obj.treatments_of_interest) or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored in international form; find them however staff type the number.
+        try:
+            number = phonenumbers.parse(search_term, settings.CLINIC_PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            return queryset, may_have_duplicates
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return queryset | self.get_queryset(request).filter(phone=e164), may_have_duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            consultation = self.get_object(request, object_id)
+            AuditEntry.record(request.user, AuditEntry.Action.VIEW, [consultation.reference])
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        search = request.GET.get("q", "")
+        context = getattr(response, "context_data", None) or {}
+        if search and "cl" in context:
+            found = [consultation.reference for consultation in context["cl"].result_list]
+            AuditEntry.record(request.user, AuditEntry.Action.SEARCH, found)
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        for note in formset.save(commit=False):
+            if note.pk is None:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
+
+    def _set_status(self, request, queryset, status):
+        updated = queryset.update(status=status)
+        self.message_user(
+            request,
+            ngettext("%(count)d request marked %(status)s.", "%(count)d requests marked %(status)s.", updated)
+            % {"count": updated, "status": Status(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as contacted"), permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._set_status(request, queryset, Status.CONTACTED)
+
+    @admin.action(description=_("Mark as scheduled"), permissions=["change"])
+    def mark_scheduled(self, request, queryset):
+        self._set_status(request, queryset, Status.SCHEDULED)
+
+    @admin.action(description=_("Mark as closed"), permissions=["change"])
+    def mark_closed(self, request, queryset):
+        self._set_status(request, queryset, Status.CLOSED)
+
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, Status.SPAM)
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        updated = queryset.update(assigned_to=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d request assigned to you.", "%(count)d requests assigned to you.", updated)
+            % {"count": updated},
+        )
+
+    @admin.action(description=_("Export selected requests as CSV"), permissions=["export"])
+    def export_csv(self, request, queryset):
+        queryset = queryset.select_related("assigned_to")
+        AuditEntry.record(request.user, AuditEntry.Action.EXPORT, [c.reference for c in queryset])
+        return csv_export.export(queryset)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "username", "action", "references")
+    list_filter = ("action", "at")
+    search_fields = ("username", "references")
+    date_hierarchy = "at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

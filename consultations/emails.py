@@ -1,0 +1,38 @@
+"""The two e-mails about a request. Neither carries anything about the patient's health; the
+staff notice carries nothing about the patient at all, only the reference and a link."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from clinic_site.models import Practice
+
+
+def staff_notice(consultation):
+    context = {
+        "reference": consultation.reference,
+        "admin_url": settings.CLINIC_SITE_URL + consultation.get_absolute_url(),
+        "received": consultation.created_at,
+    }
+    return EmailMessage(
+        subject=_("New consultation request %(reference)s") % {"reference": consultation.reference},
+        body=render_to_string("consultations/email/staff_notice.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=settings.CLINIC_STAFF_EMAILS,
+    )
+
+
+def patient_confirmation(consultation):
+    context = {
+        "reference": consultation.reference,
+        "practice": Practice.objects.current(),
+        "site_url": settings.CLINIC_SITE_URL,
+        "emergency_number": settings.CLINIC_EMERGENCY_NUMBER,
+    }
+    return EmailMessage(
+        subject=_("We have your consultation request %(reference)s") % {"reference": consultation.reference},
+        body=render_to_string("consultations/email/patient_confirmation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[consultation.email],
+    )

@@ -1,0 +1,176 @@
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
+
+from conditions.models import Condition
+from consultations.choices import NOT_SURE, ContactMethod, HeardFrom, Onset, PatientType, TimeOfDay
+from consultations.validators import no_control_characters, no_control_characters_multiline
+from treatments.models import Treatment
+
+MESSAGE_MAX_LENGTH = 2000
+HONEYPOT_FIELD = "website"
+
+
+def _choice_errors(what):
+    return {"required": _("Choose %(what)s.") % {"what": what}, "invalid_choice": _("Choose one of the options shown.")}
+
+
+class ConsultationRequestForm(forms.Form):
+    """What a patient tells us. Every answer is checked on the server; the messages say how to fix it."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        validators=[no_control_characters],
+        error_messages={
+            "required": _("Enter your name."),
+            "max_length": _("Enter a name of 150 characters or fewer."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        validators=[no_control_characters],
+        help_text=_("We need an e-mail address or a phone number, or both."),
+        error_messages={
+            "invalid": _("Enter an e-mail address like name@example.com."),
+            "max_length": _("Enter an e-mail address of 254 characters or fewer."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=30,
+        validators=[no_control_characters],
+        error_messages={"max_length": _("Enter a phone number of 30 characters or fewer.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors(_("how we should contact you")),
+    )
+    best_time = forms.ChoiceField(
+        label=_("Best time of day to reach you"),
+        choices=TimeOfDay.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors(_("the best time of day to reach you")),
+    )
+    concern = forms.ChoiceField(
+        label=_("What would you like to talk about?"),
+        error_messages=_choice_errors(_("what you would like to talk about, or “I am not sure”")),
+    )
+    onset = forms.ChoiceField(
+        label=_("When did the symptoms start?"),
+        choices=Onset.choices,
+        widget=forms.RadioSelect,
+        help_text=_("If they started in the last 3 days, please also see a doctor today."),
+        error_messages=_choice_errors(_("when the symptoms started")),
+    )
+    treatments = forms.MultipleChoiceField(
+        label=_("Treatments you are interested in (optional)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose only from the treatments shown.")},
+    )
+    patient_type = forms.ChoiceField(
+        label=_("Have you been our patient before?"),
+        choices=PatientType.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors(_("whether you have been our patient before")),
+    )
+    message = forms.CharField(
+        label=_("Anything else you would like us to know (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        validators=[no_control_characters_multiline],
+        help_text=_("Up to 2,000 characters. Please do not send photos or medical records here."),
+        error_messages={"max_length": _("Shorten your message to 2,000 characters or fewer.")},
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    heard_from = forms.ChoiceField(
+        label=_("How did you hear about us? (optional)"),
+        required=False,
+        choices=[("", _("Choose if you like"))] + HeardFrom.choices,
+        error_messages={"invalid_choice": _("Choose one of the options shown.")},
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_("You may contact me about a consultation by the means I chose above."),
+        error_messages={"required": _("Tick this box so that we may contact you.")},
+    )
+    privacy_acknowledged = forms.BooleanField(
+        label=_("I have read the privacy notice."),
+        error_messages={"required": _("Tick this box to confirm you have read the privacy notice.")},
+    )
+    # Hidden from people (see the template); bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conditions = list(Condition.objects.published().order_by("title").values_list("slug", "title"))
+        self.fields["concern"].choices = [("", _("Choose one")), *conditions, (NOT_SURE, _("I am not sure"))]
+        self.fields["treatments"].choices = list(
+            Treatment.objects.published().order_by("title").values_list("slug", "title")
+        )
+        self.fields[HONEYPOT_FIELD].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            number = phonenumbers.parse(raw, settings.CLINIC_PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(
+                _("Enter a phone number we can call, like 202 555 0143, or +44 20 7946 0958 from abroad."),
+                code="invalid_phone",
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self):
+        cleaned = super().clean()
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        method = cleaned.get("preferred_contact")
+        # Only when the fields themselves were valid: otherwise their own error says what to fix.
+        if "email" in cleaned and "phone" in cleaned and not email and not phone:
+            self.add_error("email", _("Enter an e-mail address or a phone number so that we can reach you."))
+        elif method == ContactMethod.EMAIL and "email" in cleaned and not email:
+            self.add_error("email", _("Enter an e-mail address, or choose another way for us to contact you."))
+        elif method in (ContactMethod.PHONE, ContactMethod.TEXT) and "phone" in cleaned and not phone:
+            self.add_error("phone", _("Enter a phone number, or choose e-mail as the way for us to contact you."))
+        return cleaned
+
+    def error_summary(self):
+        """(anchor, message) for each error, linking to the field (the first option of a group)."""
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS:
+                anchor = "consultation-form"
+            else:
+                field = self[name]
+                anchor = field.id_for_label or f"{field.auto_id}_0"
+            for message in errors:
+                yield anchor, message
+
+    @property
+    def is_honeypot_filled(self):
+        return bool(self.data.get(HONEYPOT_FIELD, ""))
+
+    @property
+    def concern_title(self):
+        return dict(self.fields["concern"].choices).get(self.cleaned_data["concern"], "")
+
+    @property
+    def shows_urgent_guidance(self):
+        answers = self.data if self.is_bound else self.initial
+        return answers.get("onset") == Onset.LAST_3_DAYS

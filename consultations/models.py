@@ -1,0 +1,195 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.choices import ContactMethod, HeardFrom, Onset, PatientType, Status, TimeOfDay
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def awaiting_notice(self):
+        return self.filter(notified_at__isnull=True).exclude(status=Status.SPAM)
+
+    def awaiting_patient_email(self):
+        return self.filter(patient_emailed_at__isnull=True).exclude(email="").exclude(status=Status.SPAM)
+
+    def overdue(self, now=None):
+        """Requests whose staff notice should have gone out by now."""
+        now = now or timezone.now()
+        return self.awaiting_notice().filter(
+            created_at__lte=now - timezone.timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
+        )
+
+
+def _choices_check(field, choices):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=f"consultation_{field}_valid")
+
+
+class ConsultationRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # What the patient sent.
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("International format."))
+    preferred_contact = models.CharField(_("preferred contact"), max_length=10, choices=ContactMethod)
+    best_time = models.CharField(_("best time of day"), max_length=10, choices=TimeOfDay)
+    # Slugs and titles are copied, not linked: a request outlives any page being renamed or unpublished.
+    concern = models.CharField(_("concern"), max_length=100, help_text=_("The condition page's slug, or not-sure."))
+    concern_title = models.CharField(_("concern as shown"), max_length=200)
+    onset = models.CharField(_("symptoms started"), max_length=10, choices=Onset)
+    treatments_of_interest = models.JSONField(_("treatments of interest"), default=list, blank=True)
+    patient_type = models.CharField(_("new or returning"), max_length=10, choices=PatientType)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    heard_from = models.CharField(_("heard of us from"), max_length=20, choices=HeardFrom, blank=True)
+
+    # Proof of consent: which privacy notice was shown, and when the patient agreed.
+    consent_to_contact = models.BooleanField(_("consented to be contacted"))
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    consented_at = models.DateTimeField(_("consented at"))
+
+    # Duplicate detection: the one-time form token (hashed) and a digest of the content.
+    form_token = models.CharField(max_length=64, unique=True, editable=False)
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+
+    # Delivery records: a request is not announced until these are set (see consultations.sweep).
+    notified_at = models.DateTimeField(_("staff notified"), null=True, blank=True, editable=False)
+    notice_enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    patient_emailed_at = models.DateTimeField(_("patient e-mailed"), null=True, blank=True, editable=False)
+    patient_email_enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ConsultationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation request")
+        verbose_name_plural = _("consultation requests")
+        ordering = ["-created_at"]
+        permissions = [("export_consultationrequest", _("Can export consultation requests"))]
+        constraints = [
+            _choices_check("status", Status),
+            _choices_check("preferred_contact", ContactMethod),
+            _choices_check("best_time", TimeOfDay),
+            _choices_check("onset", Onset),
+            _choices_check("patient_type", PatientType),
+            models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="consultation_has_contact"),
+            models.CheckConstraint(
+                condition=~Q(preferred_contact=ContactMethod.EMAIL) | ~Q(email=""),
+                name="consultation_email_preferred_has_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_contact=ContactMethod.EMAIL) | ~Q(phone=""),
+                name="consultation_phone_preferred_has_phone",
+            ),
+            models.CheckConstraint(condition=Q(consent_to_contact=True), name="consultation_consented"),
+            models.CheckConstraint(condition=~Q(privacy_notice_version=""), name="consultation_notice_version"),
+            models.CheckConstraint(condition=~Q(name=""), name="consultation_has_name"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
+
+    @property
+    def is_urgent(self):
+        return self.onset == Onset.LAST_3_DAYS
+
+
+class Note(models.Model):
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, editable=False
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    text = models.TextField(_("note"), max_length=5000)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return _("Note by %(author)s") % {"author": self.author or _("a former user")}
+
+
+class AuditEntry(models.Model):
+    """Who looked at, exported or searched requests. Rows are only ever added."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Opened a request")
+        EXPORT = "export", _("Exported requests")
+        SEARCH = "search", _("Searched requests")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, editable=False
+    )
+    # Kept as text so the trail survives the user's account and the requests being deleted.
+    username = models.CharField(_("username"), max_length=150, editable=False)
+    action = models.CharField(_("action"), max_length=10, choices=Action, editable=False)
+    references = models.TextField(_("requests"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries cannot be deleted.")
+
+    @classmethod
+    def record(cls, user, action, references=()):
+        return cls.objects.create(
+            user=user, username=user.get_username(), action=action, references=" ".join(references)
+        )
+
+
+class RateLimitBucket(models.Model):
+    """One row per client (a keyed hash of its address), locked while its recent hits are counted."""
+
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.key[:12]
+
+
+class RateLimitHit(models.Model):
+    bucket = models.ForeignKey(RateLimitBucket, on_delete=models.CASCADE, related_name="hits")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginFailure(models.Model):
+    """A failed admin sign-in, by keyed hashes of the username and address (neither is stored)."""
+
+    username_key = models.CharField(max_length=64, db_index=True)
+    address_key = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,29 @@
+"""A per-client limit kept in the database, so every server process counts the same hits."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from consultations.client_address import keyed_hash
+from consultations.models import RateLimitBucket, RateLimitHit
+
+
+def take_slot(address):
+    """Count one submission for this address; False if the limit is already reached.
+
+    Call inside a transaction: the bucket row stays locked until it ends, so concurrent
+    submissions from one client are counted one after another.
+    """
+    limit = settings.CLINIC_CONSULTATION_RATE_LIMIT
+    if not limit:
+        return True
+    now = timezone.now()
+    bucket, _ = RateLimitBucket.objects.get_or_create(key=keyed_hash(address, "consultation-rate"))
+    bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
+    window_start = now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
+    bucket.hits.filter(at__lt=window_start).delete()
+    if bucket.hits.count() >= limit:
+        return False
+    RateLimitHit.objects.create(bucket=bucket, at=now)
+    return True

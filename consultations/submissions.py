@@ -1,0 +1,98 @@
+"""Turning a valid form into exactly one stored request, with its notices queued alongside."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic_site.privacy import NOTICE_VERSION
+from consultations import rate_limit
+from consultations.choices import Status
+from consultations.models import ConsultationRequest
+from consultations.references import new_reference
+from consultations.tasks import enqueue_notices
+
+# Fields whose values make two requests "the same request" when they arrive close together.
+FINGERPRINT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "best_time",
+    "concern",
+    "onset",
+    "treatments",
+    "patient_type",
+    "message",
+    "heard_from",
+)
+
+
+class RateLimited(Exception):
+    pass
+
+
+def fingerprint(cleaned):
+    content = {field: cleaned.get(field) for field in FINGERPRINT_FIELDS}
+    content["name"] = content["name"].casefold()
+    content["email"] = content["email"].casefold()
+    content["treatments"] = sorted(content["treatments"])
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def existing_for_token(token_hash):
+    return ConsultationRequest.objects.filter(form_token=token_hash).first()
+
+
+def submit(form, token_hash, client_address, spam=False):
+    """The request this form created: a new one, or the one it duplicates. RateLimited if over the limit."""
+    cleaned = form.cleaned_data
+    digest = fingerprint(cleaned)
+    now = timezone.now()
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                duplicate = ConsultationRequest.objects.filter(
+                    fingerprint=digest,
+                    created_at__gte=now - timedelta(seconds=settings.CLINIC_CONSULTATION_DUPLICATE_WINDOW),
+                ).first()
+                if duplicate is not None:
+                    return duplicate
+                if not rate_limit.take_slot(client_address):
+                    raise RateLimited
+                consultation = ConsultationRequest.objects.create(
+                    reference=new_reference(),
+                    created_at=now,
+                    status=Status.SPAM if spam else Status.NEW,
+                    name=cleaned["name"],
+                    email=cleaned["email"],
+                    phone=cleaned["phone"],
+                    preferred_contact=cleaned["preferred_contact"],
+                    best_time=cleaned["best_time"],
+                    concern=cleaned["concern"],
+                    concern_title=form.concern_title,
+                    onset=cleaned["onset"],
+                    treatments_of_interest=cleaned["treatments"],
+                    patient_type=cleaned["patient_type"],
+                    message=cleaned["message"],
+                    heard_from=cleaned["heard_from"],
+                    consent_to_contact=cleaned["consent_to_contact"],
+                    privacy_notice_version=NOTICE_VERSION,
+                    consented_at=now,
+                    form_token=token_hash,
+                    fingerprint=digest,
+                )
+                if not spam:
+                    # Same transaction: the task rows commit with the request, or neither does.
+                    enqueue_notices(consultation, now)
+                return consultation
+        except IntegrityError:
+            # The same form sent twice at once (a double click): the other submission won.
+            existing = existing_for_token(token_hash)
+            if existing is not None:
+                return existing
+            # Otherwise a reference clash, vanishingly rare: try again with a new one.
+    raise RuntimeError("Could not store the consultation request after three attempts.")

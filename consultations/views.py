@@ -1,0 +1,115 @@
+import logging
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from consultations import form_tokens
+from consultations.client_address import client_address
+from consultations.forms import ConsultationRequestForm
+from consultations.models import ConsultationRequest
+from consultations.submissions import RateLimited, existing_for_token, submit
+
+logger = logging.getLogger(__name__)
+
+# The confirmation page learns the reference from this signed cookie, never from the URL.
+RECEIPT_COOKIE = "consultation_receipt"
+RECEIPT_SALT = "consultations.receipt"
+RECEIPT_MAX_AGE = 60 * 60
+
+EXPIRED_FORM = _("This form was open for a long time. Check your answers and send it again.")
+BROKEN_FORM = _("Something went wrong with the form. Check your answers and send it again.")
+TOO_QUICK = _("Please check your answers, then send the form again.")
+
+
+def _initial(request):
+    """Pre-selections from the page the patient came from (?condition=… or ?treatment=…)."""
+    initial = {}
+    if condition := request.GET.get("condition", "")[:100]:
+        initial["concern"] = condition
+    if treatment := request.GET.get("treatment", "")[:100]:
+        initial["treatments"] = [treatment]
+    return initial
+
+
+def _render_form(request, form, status=200, notice=None):
+    context = {"form": form, "form_token": form_tokens.issue_token(), "notice": notice}
+    return render(request, "consultations/request_form.html", context, status=status)
+
+
+def _receipt(consultation):
+    response = redirect("consultations:received")
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        consultation.reference,
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        path="/consultation/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_consultation(request):
+    if request.method != "POST":
+        form = ConsultationRequestForm(initial=_initial(request))
+        # Unknown pre-selections are dropped rather than shown as an error before anything was typed.
+        if form.initial.get("concern") not in dict(form.fields["concern"].choices):
+            form.initial.pop("concern", None)
+        known = dict(form.fields["treatments"].choices)
+        form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
+        return _render_form(request, form)
+
+    form = ConsultationRequestForm(request.POST)
+    spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
+    try:
+        token_hash, age = form_tokens.read_token(
+            request.POST.get("form_token"), settings.CLINIC_CONSULTATION_FORM_MAX_AGE
+        )
+    except form_tokens.ExpiredToken:
+        form.is_valid()
+        return _render_form(request, form, notice=EXPIRED_FORM)
+    except form_tokens.BadToken:
+        form.is_valid()
+        return _render_form(request, form, notice=BROKEN_FORM)
+
+    # The same form sent again (a double click, or back and send): the request it already made.
+    if (existing := existing_for_token(token_hash)) is not None:
+        return _receipt(existing)
+
+    if not form.is_valid():
+        return _render_form(request, form)
+
+    if spam_checks and age < settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS and not form.is_honeypot_filled:
+        # People rarely fill a form in this fast; bots do. Ask once more instead of refusing.
+        return _render_form(request, form, notice=TOO_QUICK)
+
+    spam = spam_checks and form.is_honeypot_filled
+    try:
+        consultation = submit(form, token_hash, client_address(request), spam=spam)
+    except RateLimited:
+        logger.warning("Consultation request refused: rate limit reached")
+        return render(request, "consultations/rate_limited.html", status=429)
+    if spam:
+        logger.info("Consultation request %s set aside as spam (honeypot)", consultation.reference)
+    else:
+        logger.info("Consultation request %s received", consultation.reference)
+    return _receipt(consultation)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def request_received(request):
+    reference = request.get_signed_cookie(RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
+    consultation = ConsultationRequest.objects.filter(reference=reference).first() if reference else None
+    if consultation is None:
+        return redirect("consultations:request")
+    return render(request, "consultations/request_received.html", {"consultation": consultation})

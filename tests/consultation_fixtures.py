@@ -1,0 +1,136 @@
+"""Helpers for the consultation tests: a valid answer set, a form-filling HTTP client, an SMTP server."""
+
+import http.cookiejar
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from consultations import form_tokens
+
+VALID = {
+    "name": "Ada Example",
+    "email": "ada@example.com",
+    "phone": "202 555 0143",
+    "preferred_contact": "email",
+    "best_time": "morning",
+    "concern": "not-sure",
+    "onset": "6-months",
+    "patient_type": "new",
+    "message": "",
+    "heard_from": "",
+    "consent_to_contact": "on",
+    "privacy_acknowledged": "on",
+}
+
+
+def answers(**changes):
+    data = {**VALID, **changes}
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def post_data(**changes):
+    """Answers with a fresh form token, as the browser would send them."""
+    return {**answers(**changes), "form_token": form_tokens.issue_token()}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self, delay=0):
+        self.messages = []
+        self.delay = delay
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.delay:
+            import asyncio
+
+            await asyncio.sleep(self.delay)
+        self.messages.append(envelope.content.decode("utf-8", "replace"))
+        return "250 OK"
+
+    def wait_for(self, count, timeout=20):
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def smtp_mailers(port):
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback, and MAILERS pointed at it (pytest-django swaps in locmem)."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = smtp_mailers(port)
+    mailbox.port = port
+    mailbox.controller = controller
+    yield mailbox
+    controller.stop()
+
+
+class FormClient:
+    """Fills in the consultation form over real HTTP, as a browser would: GET, then POST with cookies."""
+
+    def __init__(self, base_url, forwarded_for=None):
+        self.base_url = base_url.rstrip("/")
+        self.headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+
+    def _open(self, request):
+        try:
+            return self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            return error
+
+    def get_form(self, path="/consultation/"):
+        response = self._open(urllib.request.Request(self.base_url + path, headers=self.headers))
+        html = response.read().decode()
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+        return csrf, token
+
+    def submit(self, data, fetch=True, tokens=None):
+        csrf, token = tokens or self.get_form()
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf, "form_token": token}, doseq=True)
+        request = urllib.request.Request(
+            self.base_url + "/consultation/",
+            data=body.encode(),
+            headers={**self.headers, "Referer": self.base_url + "/consultation/"},
+            method="POST",
+        )
+        response = self._open(request)
+        return response.status, response.headers.get("Location", ""), response.read().decode()
+
+    def receipt(self):
+        response = self._open(urllib.request.Request(self.base_url + "/consultation/received/", headers=self.headers))
+        html = response.read().decode()
+        match = re.search(r'id="reference">([A-Z0-9-]+)<', html)
+        return match.group(1) if match else None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

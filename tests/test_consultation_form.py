@@ -1,0 +1,281 @@
+"""The patient's side of /consultation/: the form, its errors, the confirmation, and the spam gates."""
+
+import re
+import time
+
+import pytest
+from django.test import RequestFactory
+from django_tasks_db.models import DBTaskResult
+
+from clinic_site.privacy import NOTICE_VERSION
+from consultations import form_tokens
+from consultations.client_address import client_address
+from consultations.models import ConsultationRequest
+from tests.consultation_fixtures import answers, post_data
+
+URL = "/consultation/"
+
+
+@pytest.fixture
+def gates_off(settings):
+    settings.CLINIC_CONSULTATION_SPAM_CHECKS = False
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 0
+
+
+def send(client, **changes):
+    return client.post(URL, post_data(**changes))
+
+
+def test_form_is_never_stored_by_caches(client, content):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "sessionid" not in response.cookies
+
+
+def test_form_offers_published_conditions_and_treatments_with_autocomplete(client, content):
+    html = client.get(URL).content.decode()
+    assert '<option value="synkinesis">' in html
+    assert '<option value="not-sure">' in html
+    assert 'name="treatments" value="eyelid-weight"' in html
+    assert re.search(r'<input type="email" name="email"[^>]*autocomplete="email"', html)
+    assert re.search(r'<input type="tel" name="phone"[^>]*autocomplete="tel"', html)
+    assert re.search(r'name="name"[^>]*maxlength="150"', html) or re.search(r'maxlength="150"[^>]*name="name"', html)
+    assert 'maxlength="2000"' in html
+
+
+def test_condition_link_preselects_the_concern(client, content):
+    html = client.get(URL, {"condition": "synkinesis"}).content.decode()
+    assert '<option value="synkinesis" selected>' in html
+
+
+def test_treatment_link_preselects_the_treatment(client, content):
+    html = client.get(URL, {"treatment": "eyelid-weight"}).content.decode()
+    assert re.search(r'value="eyelid-weight"[^>]*checked', html)
+
+
+def test_unknown_preselection_is_ignored(client, content):
+    response = client.get(URL, {"condition": "<script>", "treatment": "nope"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="" selected>Choose one</option>' in html
+    assert "&lt;script&gt;" not in html
+    assert not re.search(r'name="treatments"[^>]*checked', html)
+
+
+def test_condition_pages_link_to_the_form_with_their_slug(client, content):
+    html = client.get("/conditions/synkinesis/").content.decode()
+    assert 'href="/consultation/?condition=synkinesis"' in html
+    html = client.get("/treatments/eyelid-weight/").content.decode()
+    assert 'href="/consultation/?treatment=eyelid-weight"' in html
+
+
+def test_valid_request_is_stored_with_consent_proof_and_notices_queued(client, content, gates_off):
+    response = send(client, concern="synkinesis", treatments=["eyelid-weight"], message="Line one\nline two")
+    assert response.status_code == 302
+    assert response["Location"] == "/consultation/received/"
+    consultation = ConsultationRequest.objects.get()
+    assert re.fullmatch(r"FN-[0-9A-Z]{4}-[0-9A-Z]{4}", consultation.reference)
+    assert consultation.privacy_notice_version == NOTICE_VERSION
+    assert consultation.consented_at is not None
+    assert consultation.concern_title == "Synkinesis"
+    assert consultation.treatments_of_interest == ["eyelid-weight"]
+    assert consultation.phone == "+12025550143"
+    assert consultation.status == "new"
+    assert consultation.notice_enqueued_at is not None
+    tasks = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert tasks == ["consultations.tasks.email_patient", "consultations.tasks.notify_staff"]
+    # Only the request's id goes to the task queue, which staff can browse in the admin.
+    assert all(args == [consultation.pk] for args in DBTaskResult.objects.values_list("args_kwargs__args", flat=True))
+
+
+def test_confirmation_shows_the_reference_and_is_not_cached(client, content, gates_off):
+    send(client)
+    consultation = ConsultationRequest.objects.get()
+    response = client.get("/consultation/received/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert consultation.reference in html
+    assert "What happens next" in html
+    assert "Ada" not in html
+
+
+def test_confirmation_without_a_request_goes_back_to_the_form(client, db):
+    response = client.get("/consultation/received/")
+    assert response.status_code == 302
+    assert response["Location"] == URL
+
+
+def test_double_click_makes_one_request(client, content, gates_off):
+    data = post_data()
+    first = client.post(URL, data)
+    second = client.post(URL, data)
+    assert first.status_code == second.status_code == 302
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_back_and_send_again_makes_one_request(client, content, gates_off):
+    send(client)
+    reference = ConsultationRequest.objects.get().reference
+    # Going back reloads the form (it is never cached), so the second send carries a new token.
+    response = send(client)
+    assert response.status_code == 302
+    assert ConsultationRequest.objects.count() == 1
+    assert reference in client.get("/consultation/received/").content.decode()
+
+
+def test_a_different_request_from_the_same_person_is_kept(client, content, gates_off):
+    send(client)
+    send(client, message="Something else to add")
+    assert ConsultationRequest.objects.count() == 2
+
+
+def test_the_same_request_after_the_duplicate_window_is_kept(client, content, gates_off, settings):
+    settings.CLINIC_CONSULTATION_DUPLICATE_WINDOW = 1
+    send(client)
+    time.sleep(1.2)
+    send(client)
+    assert ConsultationRequest.objects.count() == 2
+
+
+def test_mistakes_give_a_summary_specific_messages_and_keep_every_answer(client, content, gates_off):
+    response = send(client, email="ada@", name="Ada Kept", message="kept message", phone="12")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary" tabindex="-1" autofocus' in html
+    assert '<a href="#id_email">Enter an e-mail address like name@example.com.</a>' in html
+    assert '<a href="#id_phone">Enter a phone number we can call' in html
+    assert 'value="Ada Kept"' in html
+    assert "kept message</textarea>" in html
+    assert "<title>Error:" in html
+    assert ConsultationRequest.objects.count() == 0
+
+
+def test_unanswered_radio_groups_link_to_their_first_option(client, content, gates_off):
+    html = send(client, onset=None, consent_to_contact=None).content.decode()
+    assert '<a href="#id_onset_0">Choose when the symptoms started.</a>' in html
+    assert '<a href="#id_consent_to_contact">Tick this box so that we may contact you.</a>' in html
+
+
+def test_a_way_to_contact_is_required(client, content, gates_off):
+    html = send(client, email="", phone="").content.decode()
+    assert "Enter an e-mail address or a phone number so that we can reach you." in html
+    html = send(client, email="", preferred_contact="email").content.decode()
+    assert "Enter an e-mail address, or choose another way for us to contact you." in html
+    html = send(client, phone="", preferred_contact="text").content.decode()
+    assert "Enter a phone number, or choose e-mail" in html
+    assert ConsultationRequest.objects.count() == 0
+
+
+def test_control_characters_are_refused(client, content, gates_off):
+    html = send(client, name="Ada\x07Example").content.decode()
+    assert "Remove the hidden control characters" in html
+    assert ConsultationRequest.objects.count() == 0
+
+
+def test_phone_numbers_from_abroad_are_normalised(client, content, gates_off):
+    send(client, phone="+44 20 7946 0958", preferred_contact="phone")
+    assert ConsultationRequest.objects.get().phone == "+442079460958"
+
+
+def test_urgent_guidance_shows_for_symptoms_in_the_last_3_days(client, content, gates_off):
+    form_html = send(client, onset="3-days", email="broken").content.decode()
+    assert 'id="urgent-guidance" aria-labelledby="urgent-guidance-title">' in form_html
+    assert "see a doctor today" in form_html
+    send(client, onset="3-days")
+    received = client.get("/consultation/received/").content.decode()
+    assert "see a doctor today" in received
+    assert "Think FAST" in received
+
+
+def test_urgent_guidance_is_hidden_for_older_symptoms(client, content, gates_off):
+    html = send(client, onset="6-months", email="broken").content.decode()
+    assert 'aria-labelledby="urgent-guidance-title" hidden>' in html
+    send(client)
+    assert "see a doctor today" not in client.get("/consultation/received/").content.decode()
+
+
+def test_a_forged_token_stores_nothing_and_keeps_the_answers(client, content, gates_off):
+    response = client.post(URL, {**answers(name="Ada Kept"), "form_token": "forged"})
+    assert response.status_code == 200
+    assert "Something went wrong with the form" in response.content.decode()
+    assert 'value="Ada Kept"' in response.content.decode()
+    assert ConsultationRequest.objects.count() == 0
+
+
+def test_an_expired_form_asks_to_send_again(client, content, gates_off, settings):
+    token = form_tokens.issue_token()
+    settings.CLINIC_CONSULTATION_FORM_MAX_AGE = 0
+    time.sleep(1.1)
+    response = client.post(URL, {**answers(), "form_token": token})
+    assert "This form was open for a long time" in response.content.decode()
+    assert ConsultationRequest.objects.count() == 0
+
+
+# The spam gates.
+
+
+def test_honeypot_sets_the_request_aside_as_spam_without_telling_staff(client, content, settings):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    response = send(client, website="http://spam.example")
+    assert response.status_code == 302
+    consultation = ConsultationRequest.objects.get()
+    assert consultation.status == "spam"
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_form_sent_too_quickly_is_asked_for_again(client, content, settings):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 60
+    response = send(client, name="Ada Kept")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please check your answers, then send the form again." in html
+    assert 'value="Ada Kept"' in html
+    assert ConsultationRequest.objects.count() == 0
+
+
+def test_rate_limit_answers_429_per_client_address(client, content, settings):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 2
+    for number in range(2):
+        assert client.post(URL, post_data(message=f"m{number}"), HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 302
+    refused = client.post(URL, post_data(message="m3"), HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert refused.status_code == 429
+    assert "We could not take this request just now" in refused.content.decode()
+    # A forged header in front of the proxy's own entry changes nothing.
+    refused = client.post(URL, post_data(message="m4"), HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
+    assert refused.status_code == 429
+    assert client.post(URL, post_data(message="m5"), HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+    assert ConsultationRequest.objects.count() == 3
+
+
+def test_rate_limit_window_passes(client, content, settings):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 1
+    settings.CLINIC_CONSULTATION_RATE_WINDOW = 1
+    assert client.post(URL, post_data(message="a")).status_code == 302
+    assert client.post(URL, post_data(message="b")).status_code == 429
+    time.sleep(1.1)
+    assert client.post(URL, post_data(message="c")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("203.0.113.9", "", "203.0.113.9"),
+        # An untrusted peer's header is ignored: it would let anyone pick their own address.
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "198.51.100.1", "198.51.100.1"),
+        ("127.0.0.1", "6.6.6.6, 198.51.100.1", "198.51.100.1"),
+        ("127.0.0.1", "198.51.100.1, 10.0.0.2", "198.51.100.1"),
+        ("127.0.0.1", "garbage, 198.51.100.1", "198.51.100.1"),
+        ("127.0.0.1", "198.51.100.1, garbage", "127.0.0.1"),
+        ("::1", "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_trusts_only_configured_proxies(settings, remote, forwarded, expected):
+    settings.CLINIC_TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128", "10.0.0.0/8"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
