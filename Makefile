@@ -16,13 +16,15 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python $(HOME)/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: help run test serve superuser check-python services chromium lint clean
+.PHONY: help run test serve superuser check-python services chromium lint clean worker bench
 
 help:
 	@echo "make run    - demo site with SQLite at http://127.0.0.1:$(PORT) (prints an admin login)"
 	@echo "make test   - every gate: lint, checks, migrations, deploy check, tests (PostgreSQL, Chromium)"
 	@echo "make serve  - production configuration under gunicorn on 127.0.0.1:\$$PORT (needs DJANGO_SECRET_KEY)"
 	@echo "make superuser - create an admin account interactively"
+	@echo "make worker - task worker and notification sweep (staff notices, patient confirmations)"
+	@echo "make bench  - throughput and p50/p99 latency of consultation form submissions (gunicorn, PostgreSQL)"
 
 check-python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -45,7 +47,21 @@ run: $(VENV)/.installed-run
 	DJANGO_DEBUG=true $(PY) manage.py migrate --verbosity 0
 	DJANGO_DEBUG=true $(PY) manage.py load_content
 	DJANGO_DEBUG=true $(PY) manage.py demo_staff
+	@# The task worker and the notice sweep run alongside, so requests notify staff (mail to the console).
+	DJANGO_DEBUG=true $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	DJANGO_DEBUG=true $(PY) manage.py resend_consultation_notices --every 60 & sweep=$$!; \
+	trap 'kill $$worker $$sweep 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The task worker sends staff notices and patient confirmations; the sweep queues again any that
+# are overdue (SMTP outage, a worker killed mid-task). Uses the environment as `make serve` does.
+worker: $(VENV)/.installed-run
+	$(PY) manage.py resend_consultation_notices --every $${CLINIC_SWEEP_SECONDS:-60} & sweep=$$!; \
+	trap 'kill $$sweep 2>/dev/null' EXIT; \
+	$(PY) manage.py db_worker --no-reload
+
+bench: $(VENV)/.installed-dev services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/consultations.py
 
 superuser: $(VENV)/.installed-run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser

@@ -1,5 +1,6 @@
 """Helpers for the consultation tests: a valid answer set, a form-filling HTTP client, an SMTP server."""
 
+import asyncio
 import http.cookiejar
 import re
 import socket
@@ -52,11 +53,15 @@ class Mailbox:
         self.messages = []
         self.delay = delay
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        if self.delay:
-            import asyncio
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook)
+        # A slow server stalls here, before the message is sent: a client killed now sent nothing.
+        deadline = time.monotonic() + self.delay
+        while self.delay and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
-            await asyncio.sleep(self.delay)
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.messages.append(envelope.content.decode("utf-8", "replace"))
         return "250 OK"
 
@@ -134,3 +139,32 @@ class FormClient:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def make_request(**fields):
+    """A stored request with sensible defaults, as the form would have made it."""
+    from django.utils import timezone
+
+    from clinic_site.privacy import NOTICE_VERSION
+    from consultations.models import ConsultationRequest
+    from consultations.references import new_reference
+
+    make_request.counter = getattr(make_request, "counter", 0) + 1
+    defaults = {
+        "reference": new_reference(),
+        "name": "Ada Example",
+        "email": "ada@example.com",
+        "phone": "+12025550143",
+        "preferred_contact": "email",
+        "best_time": "morning",
+        "concern": "not-sure",
+        "concern_title": "I am not sure",
+        "onset": "6-months",
+        "patient_type": "new",
+        "consent_to_contact": True,
+        "privacy_notice_version": NOTICE_VERSION,
+        "consented_at": timezone.now(),
+        "form_token": f"token-{make_request.counter}-{new_reference()}",
+        "fingerprint": f"fp-{make_request.counter}",
+    }
+    return ConsultationRequest.objects.create(**{**defaults, **fields})

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from consultations.retention import delete_expired, expired_requests
+
+
+class Command(BaseCommand):
+    help = "Delete completed, closed and spam consultation requests older than CLINIC_RETENTION_DAYS."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Count what would be deleted; delete nothing.")
+
+    def handle(self, *args, dry_run, **options):
+        if dry_run:
+            count = expired_requests().count()
+            self.stdout.write(f"{count} consultation request(s) would be deleted.")
+            return
+        count = delete_expired()
+        self.stdout.write(
+            f"Deleted {count} consultation request(s) finished and older than {settings.CLINIC_RETENTION_DAYS} days."
+        )
