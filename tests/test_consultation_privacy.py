@@ -1,0 +1,92 @@
+"""Data protection: no patient detail in logs, URLs or staff mail; finished requests are deleted in time."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import timezone
+from django.views.debug import SafeExceptionReporterFilter
+
+from consultations.models import ConsultationRequest, Note
+from consultations.views import request_consultation
+from tests.consultation_fixtures import make_request, post_data, smtp  # noqa: F401
+
+URL = "/consultation/"
+MARKERS = {
+    "name": "Vexillmarker Oumbrette",
+    "email": "vexillmarker@example.com",
+    "phone": "+1 202 555 0166",
+    "message": "oumbrettemarker message",
+}
+MARKER_FRAGMENTS = ("Vexillmarker", "vexillmarker", "Oumbrette", "oumbrettemarker", "2025550166", "555 0166")
+
+
+def test_no_patient_detail_in_logs_urls_or_staff_mail(client, transactional_db, settings, caplog, smtp):  # noqa: F811
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 1
+    settings.CLINIC_STAFF_EMAILS = ["frontdesk@clinic.example"]
+    caplog.set_level(logging.DEBUG)
+    locations = []
+    # A mistake, a valid request, a repeat and one over the limit: every path that logs.
+    for data in (post_data(**{**MARKERS, "email": "vexillmarker@"}), post_data(**MARKERS), post_data(**MARKERS)):
+        locations.append(client.post(URL, data).get("Location", ""))
+    over_limit = client.post(URL, post_data(**{**MARKERS, "message": "oumbrettemarker another"}))
+    assert over_limit.status_code == 429
+    locations.append(client.get("/consultation/received/").get("Location", ""))
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=2)
+    smtp.wait_for(2)
+    assert ConsultationRequest.objects.count() == 1
+    # Everything our code, Django and the worker logged; not the stand-in mail server's own log.
+    logged = "\n".join(
+        f"{record.getMessage()} {record.args!r}" for record in caplog.records if not record.name.startswith("mail.log")
+    )
+    assert "Consultation request refused" in logged  # the logs were captured
+    for fragment in MARKER_FRAGMENTS:
+        assert fragment not in logged
+        assert all(fragment not in location for location in locations)
+    staff_mail = [m for m in smtp.messages if "frontdesk@clinic.example" in m]
+    assert len(staff_mail) == 1
+    for fragment in MARKER_FRAGMENTS:
+        assert fragment not in staff_mail[0]
+
+
+def test_form_posts_are_hidden_from_error_reports(db):
+    request = RequestFactory().post(URL, post_data(**MARKERS))
+    request_consultation(request)
+    hidden = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert all(set(value) == {"*"} for key, value in hidden.items() if key in MARKERS)
+
+
+@pytest.fixture
+def aged(db):
+    long_ago = timezone.now() - timedelta(days=731)
+    recent = timezone.now() - timedelta(days=700)
+    made = {}
+    for status in ("new", "contacted", "scheduled", "completed", "closed", "spam"):
+        made[f"old-{status}"] = make_request(status=status, created_at=long_ago)
+        made[f"recent-{status}"] = make_request(status=status, created_at=recent)
+    Note.objects.create(request=made["old-closed"], text="note goes with it")
+    return made
+
+
+def test_retention_deletes_only_finished_requests_past_the_period(aged):
+    call_command("delete_expired_consultations", verbosity=0)
+    kept = set(ConsultationRequest.objects.values_list("reference", flat=True))
+    expected = {
+        r.reference
+        for key, r in aged.items()
+        if not key.startswith("old-") or key.split("-")[1] in ("new", "contacted", "scheduled")
+    }
+    assert kept == expected
+    assert not Note.objects.exists()
+
+
+def test_retention_period_is_a_setting_and_dry_run_deletes_nothing(aged, settings, capsys):
+    settings.CLINIC_RETENTION_DAYS = 600
+    call_command("delete_expired_consultations", dry_run=True)
+    assert "6 consultation request(s) would be deleted" in capsys.readouterr().out
+    assert ConsultationRequest.objects.count() == 12
+    call_command("delete_expired_consultations")
+    assert ConsultationRequest.objects.count() == 6
