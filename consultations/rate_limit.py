@@ -9,6 +9,14 @@ from consultations.client_address import keyed_hash
 from consultations.models import RateLimitBucket, RateLimitHit
 
 
+def prune(now=None):
+    """Forget hits older than the window, and clients with none left; the number of clients forgotten."""
+    window_start = (now or timezone.now()) - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
+    RateLimitHit.objects.filter(at__lt=window_start).delete()
+    deleted, _by_model = RateLimitBucket.objects.filter(hits__isnull=True).delete()
+    return deleted
+
+
 def take_slot(address):
     """Count one submission for this address; False if the limit is already reached.
 

@@ -90,3 +90,18 @@ def test_retention_period_is_a_setting_and_dry_run_deletes_nothing(aged, setting
     assert ConsultationRequest.objects.count() == 12
     call_command("delete_expired_consultations")
     assert ConsultationRequest.objects.count() == 6
+
+
+def test_retention_also_forgets_old_rate_limit_counts(client, db, settings):
+    from consultations.models import RateLimitBucket, RateLimitHit
+
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    client.post(URL, post_data(), HTTP_X_FORWARDED_FOR="203.0.113.40")
+    assert RateLimitHit.objects.count() == 1
+    settings.CLINIC_CONSULTATION_RATE_WINDOW = 3600
+    call_command("delete_expired_consultations", verbosity=0)
+    assert RateLimitHit.objects.count() == 1
+    RateLimitHit.objects.update(at=timezone.now() - timedelta(hours=2))
+    call_command("delete_expired_consultations", verbosity=0)
+    assert not RateLimitHit.objects.exists()
+    assert not RateLimitBucket.objects.exists()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from consultations import rate_limit
 from consultations.retention import delete_expired, expired_requests
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{count} consultation request(s) would be deleted.")
             return
         count = delete_expired()
+        # Rate-limit counts are only needed for the length of their window.
+        rate_limit.prune()
         self.stdout.write(
             f"Deleted {count} consultation request(s) finished and older than {settings.CLINIC_RETENTION_DAYS} days."
         )
