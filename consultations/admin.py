@@ -90,6 +90,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return ", ".join(titles.get(slug, slug) for slug in obj.treatments_of_interest) or "—"
 
     def get_search_results(self, request, queryset, search_term):
+        filtered = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # Phones are stored in international form; find them however staff type the number.
         try:
@@ -97,7 +98,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         except phonenumbers.NumberParseException:
             return queryset, may_have_duplicates
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return queryset | self.get_queryset(request).filter(phone=e164), may_have_duplicates
+        return queryset | filtered.filter(phone=e164), may_have_duplicates
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from consultations import form_tokens
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
-from consultations.submissions import RateLimited, existing_for_token, submit
+from consultations.submissions import RateLimited, existing_for_token, fingerprint, submit
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +82,17 @@ def request_consultation(request):
         form.is_valid()
         return _render_form(request, form, notice=BROKEN_FORM)
 
-    # The same form sent again (a double click, or back and send): the request it already made.
-    if (existing := existing_for_token(token_hash)) is not None:
-        return _receipt(existing)
-
     if not form.is_valid():
         return _render_form(request, form)
+
+    # The same form sent again (a double click, or back and send): the request it already made.
+    if (existing := existing_for_token(token_hash)) is not None:
+        if existing.fingerprint == fingerprint(form.cleaned_data):
+            return _receipt(existing)
+        # The form was changed before it was sent again: a request of its own, never dropped.
+        token_hash = hashlib.sha256(f"{token_hash}:{fingerprint(form.cleaned_data)}".encode()).hexdigest()
+        if (existing := existing_for_token(token_hash)) is not None:
+            return _receipt(existing)
 
     if spam_checks and age < settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS and not form.is_honeypot_filled:
         # People rarely fill a form in this fast; bots do. Ask once more instead of refusing.

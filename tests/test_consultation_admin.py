@@ -230,3 +230,11 @@ def test_staff_sessions_end_after_30_minutes_idle_and_public_pages_start_none(cl
     response = client.get("/admin/")
     # Every request pushes the expiry 30 minutes on; idle longer and the session is gone.
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
+
+
+def test_phone_search_respects_the_filters(admin_client):
+    contacted = make_request(phone="+12025550177", status="contacted", message="one")
+    new = make_request(phone="+12025550177", email="other@example.com", message="two")
+    html = admin_client.get(CHANGELIST, {"q": "(202) 555-0177", "status__exact": "new"}).content.decode()
+    assert new.reference in html
+    assert contacted.reference not in html

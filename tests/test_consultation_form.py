@@ -279,3 +279,12 @@ def test_client_address_trusts_only_configured_proxies(settings, remote, forward
     settings.CLINIC_TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128", "10.0.0.0/8"]
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def test_a_form_changed_and_sent_again_with_its_old_token_is_kept_too(client, content, gates_off):
+    data = post_data()
+    client.post(URL, data)
+    changed = {**data, "message": "I forgot to say something"}
+    assert client.post(URL, changed).status_code == 302
+    assert client.post(URL, changed).status_code == 302  # and a double click on that one
+    assert sorted(ConsultationRequest.objects.values_list("message", flat=True)) == ["", "I forgot to say something"]
