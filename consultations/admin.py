@@ -1,6 +1,7 @@
 import phonenumbers
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -80,6 +81,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Requests come from patients, through the form.
         return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_export_permission(self, request):
         return request.user.has_perm("consultations.export_consultationrequest")

@@ -238,3 +238,27 @@ def test_phone_search_respects_the_filters(admin_client):
     html = admin_client.get(CHANGELIST, {"q": "(202) 555-0177", "status__exact": "new"}).content.decode()
     assert new.reference in html
     assert contacted.reference not in html
+
+
+def test_front_desk_group_is_restored_by_migrate(db):
+    from django.core.management import call_command
+
+    Group.objects.filter(name=FRONT_DESK).delete()
+    call_command("migrate", verbosity=0)
+    assert Group.objects.get(name=FRONT_DESK).permissions.count() == 4
+
+
+def test_the_database_refuses_to_change_or_delete_the_audit_trail(admin_user):
+    from django.db import IntegrityError, connection, transaction
+
+    entry = AuditEntry.record(admin_user, AuditEntry.Action.VIEW, ["FN-TEST-0002"])
+    for sql in (
+        "UPDATE consultations_auditentry SET username = 'someone' WHERE id = %s",
+        "DELETE FROM consultations_auditentry WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    # Deleting the account keeps the entry, with the username it was made under.
+    admin_user.delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.user, entry.username) == (None, "admin")
