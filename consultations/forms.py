@@ -109,7 +109,7 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"required": _("Tick this box to confirm you have read the privacy notice.")},
     )
     # Hidden from people (see the template); bots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,19 @@ from consultations.models import ConsultationRequest
 logger = logging.getLogger(__name__)
 
 
+class DeliveryFailed(Exception):
+    """Mail for a request did not go out; says which request, never to whom (the task result is kept)."""
+
+
+def _send(message, consultation, what):
+    try:
+        message.send()
+    except Exception as error:
+        # SMTP errors quote the recipients, and the task result stores the error and traceback:
+        # replace it with one that names only the reference, and drop the original chain.
+        raise DeliveryFailed(f"{what} for {consultation.reference} not sent: {type(error).__name__}") from None
+
+
 @task
 def notify_staff(request_id):
     # The row lock keeps two workers (a slow task and its re-enqueued copy) from both sending.
@@ -23,7 +36,7 @@ def notify_staff(request_id):
         consultation = ConsultationRequest.objects.select_for_update().filter(pk=request_id).first()
         if consultation is None or consultation.notified_at is not None:
             return
-        emails.staff_notice(consultation).send()
+        _send(emails.staff_notice(consultation), consultation, "Staff notice")
         consultation.notified_at = timezone.now()
         consultation.save(update_fields=["notified_at"])
     logger.info("Staff notified of consultation request %s", consultation.reference)
@@ -35,7 +48,7 @@ def email_patient(request_id):
         consultation = ConsultationRequest.objects.select_for_update().filter(pk=request_id).first()
         if consultation is None or consultation.patient_emailed_at is not None or not consultation.email:
             return
-        emails.patient_confirmation(consultation).send()
+        _send(emails.patient_confirmation(consultation), consultation, "Patient confirmation")
         consultation.patient_emailed_at = timezone.now()
         consultation.save(update_fields=["patient_emailed_at"])
     logger.info("Confirmation e-mailed for consultation request %s", consultation.reference)

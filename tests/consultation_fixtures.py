@@ -49,15 +49,18 @@ def free_port():
 class Mailbox:
     """An aiosmtpd handler that keeps every message it receives."""
 
-    def __init__(self, delay=0):
+    def __init__(self, delay=0, refuse=()):
         self.messages = []
         self.delay = delay
+        self.refuse = set(refuse)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook)
         # A slow server stalls here, before the message is sent: a client killed now sent nothing.
         deadline = time.monotonic() + self.delay
         while self.delay and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -105,3 +105,32 @@ def test_retention_also_forgets_old_rate_limit_counts(client, db, settings):
     call_command("delete_expired_consultations", verbosity=0)
     assert not RateLimitHit.objects.exists()
     assert not RateLimitBucket.objects.exists()
+
+
+def test_a_refused_patient_address_is_not_written_to_logs_or_task_results(client, transactional_db, settings, caplog):
+    from aiosmtpd.controller import Controller
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.consultation_fixtures import Mailbox, free_port, smtp_mailers
+
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    mailbox = Mailbox(refuse={MARKERS["email"]})
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = smtp_mailers(port)
+    caplog.set_level(logging.DEBUG)
+    try:
+        client.post(URL, post_data(**MARKERS))
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=2)
+    finally:
+        controller.stop()
+    consultation = ConsultationRequest.objects.get()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    stored = f"{failed.exception_class_path} {failed.traceback}"
+    assert consultation.reference in stored and "SMTPRecipientsRefused" in stored
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail.log"))
+    for fragment in MARKER_FRAGMENTS:
+        assert fragment not in stored
+        assert fragment not in logged
+    assert consultation.notified_at is not None  # the staff notice still went out
