@@ -4,26 +4,27 @@ import csv
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 # A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = (
-    ("reference", "Reference"),
-    ("created_at", "Received"),
-    ("status", "Status"),
-    ("name", "Name"),
-    ("email", "E-mail"),
-    ("phone", "Phone"),
-    ("preferred_contact", "Preferred contact"),
-    ("best_time", "Best time"),
-    ("concern_title", "Concern"),
-    ("onset", "Symptoms started"),
-    ("treatments_of_interest", "Treatments of interest"),
-    ("patient_type", "New or returning"),
-    ("message", "Message"),
-    ("heard_from", "Heard of us from"),
-    ("assigned_to", "Assigned to"),
+    "reference",
+    "created_at",
+    "status",
+    "name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "best_time",
+    "concern_title",
+    "onset",
+    "treatments_of_interest",
+    "patient_type",
+    "message",
+    "heard_from",
+    "assigned_to",
 )
 
 
@@ -33,6 +34,9 @@ def neutralise(value):
 
 
 def _cell(consultation, field):
+    if consultation._meta.get_field(field).choices:
+        # The label staff see in the admin, not the stored code.
+        return getattr(consultation, f"get_{field}_display")()
     value = getattr(consultation, field)
     if field == "created_at":
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -48,7 +52,8 @@ def export(queryset):
     response["Content-Disposition"] = 'attachment; filename="consultation-requests.csv"'
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
-    writer.writerow([title for _field, title in COLUMNS])
+    meta = queryset.model._meta
+    writer.writerow([neutralise(capfirst(meta.get_field(field).verbose_name)) for field in COLUMNS])
     for consultation in queryset:
-        writer.writerow([neutralise(_cell(consultation, field)) for field, _title in COLUMNS])
+        writer.writerow([neutralise(_cell(consultation, field)) for field in COLUMNS])
     return response

@@ -139,6 +139,8 @@ def test_csv_export_neutralises_formulas_and_needs_its_permission(client, front_
     response = client.post(CHANGELIST, data)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["Reference", "Received", "Status", "Name"]
+    assert rows[1][2] == "New"
     cells = [cell for row in rows[1:] for cell in row]
     assert '\'=HYPERLINK("http://evil")' in cells
     assert "'@SUM(A1)" in cells
