@@ -168,3 +168,12 @@ def test_a_worker_killed_mid_task_does_not_leave_staff_untold(client, transactio
     [staff] = messages_to(mailbox, "frontdesk@clinic.example")
     assert consultation.reference in staff["Subject"]
     assert ConsultationRequest.objects.get().notified_at is not None
+
+
+def test_an_empty_staff_list_fails_the_system_checks(settings):
+    from django.core.checks import run_checks
+
+    settings.CLINIC_STAFF_EMAILS = []
+    assert "consultations.E001" in [message.id for message in run_checks()]
+    settings.CLINIC_STAFF_EMAILS = ["frontdesk@clinic.example"]
+    assert "consultations.E001" not in [message.id for message in run_checks()]

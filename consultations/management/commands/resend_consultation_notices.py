@@ -1,8 +1,12 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from consultations.sweep import resend_overdue
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -15,7 +19,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, **options):
         while True:
-            count = resend_overdue()
+            close_old_connections()
+            try:
+                count = resend_overdue()
+            except DatabaseError:
+                if not every:
+                    raise
+                # A database restart must not end the loop: the next sweep tries again.
+                logger.exception("Sweep for overdue consultation notices failed")
+                count = 0
             if count or options["verbosity"] > 1:
                 self.stdout.write(f"Queued mail again for {count} consultation request(s).")
             if not every:
