@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from consultations.client_address import keyed_hash
@@ -20,18 +21,20 @@ def prune(now=None):
 def take_slot(address):
     """Count one submission for this address; False if the limit is already reached.
 
-    Call inside a transaction: the bucket row stays locked until it ends, so concurrent
-    submissions from one client are counted one after another.
+    Call it inside the transaction that stores the request: the bucket row stays locked until
+    that ends, so concurrent submissions from one client are counted one after another, and a
+    request that fails to store gives its slot back.
     """
     limit = settings.CLINIC_CONSULTATION_RATE_LIMIT
     if not limit:
         return True
     now = timezone.now()
-    bucket, _ = RateLimitBucket.objects.get_or_create(key=keyed_hash(address, "consultation-rate"))
-    bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
-    window_start = now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
-    bucket.hits.filter(at__lt=window_start).delete()
-    if bucket.hits.count() >= limit:
-        return False
-    RateLimitHit.objects.create(bucket=bucket, at=now)
-    return True
+    with transaction.atomic():
+        bucket, _ = RateLimitBucket.objects.get_or_create(key=keyed_hash(address, "consultation-rate"))
+        bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
+        window_start = now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
+        bucket.hits.filter(at__lt=window_start).delete()
+        if bucket.hits.count() >= limit:
+            return False
+        RateLimitHit.objects.create(bucket=bucket, at=now)
+        return True

@@ -110,3 +110,27 @@ def test_errors_take_focus_without_javascript(browser, live_server):
     page.wait_for_selector("#error-summary")
     assert page.evaluate(ACTIVE_ID) == "error-summary"
     context.close()
+
+
+def test_rate_limited_page_is_accessible(page, live_server, axe, settings):
+    from django.db import transaction
+
+    from consultations import rate_limit
+
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 1
+    with transaction.atomic():
+        rate_limit.take_slot("127.0.0.1")  # this browser's address has used its one request
+    page.goto(live_server.url + "/consultation/")
+    page.fill("#id_name", "Ada Example")
+    page.fill("#id_email", "ada@example.com")
+    for choice in ("#id_preferred_contact_1", "#id_best_time_0", "#id_patient_type_0", "#id_onset_2"):
+        page.check(choice)
+    page.select_option("#id_concern", "not-sure")
+    page.check("#id_consent_to_contact")
+    page.check("#id_privacy_acknowledged")
+    with page.expect_navigation() as navigation:
+        page.locator("#consultation-form button[type=submit]").press("Enter")
+    assert navigation.value.status == 429
+    assert "We could not take this request just now" in page.content()
+    assert axe(page) == []
