@@ -10,7 +10,7 @@ class PracticeAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "is_demo"]}),
         (_("Surgeon"), {"fields": ["surgeon_name", "surgeon_title", "surgeon_bio"]}),
-        (_("Contact"), {"fields": ["phone", "email"]}),
+        (_("Contact"), {"fields": ["phone", "email", "reply_time"]}),
         (_("Address"), {"fields": ["street_address", "locality", "region", "postal_code", "country"]}),
         (_("Hours"), {"fields": ["hours", "opening_hours_spec"]}),
     ]

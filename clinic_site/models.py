@@ -50,6 +50,15 @@ class Practice(models.Model):
         blank=True,
         help_text=_("schema.org format, comma-separated, e.g. Mo-Fr 08:30-17:00"),
     )
+    reply_time = models.CharField(
+        _("when the front desk replies"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Ends the sentence 'Our front desk team will contact you …' after a consultation request, "
+            "e.g. 'within two working days'. Leave blank to promise no time."
+        ),
+    )
     is_demo = models.BooleanField(
         _("demo practice"),
         default=False,
@@ -85,6 +94,7 @@ class Practice(models.Model):
             country="US",
             hours="Monday to Friday: 8:30 am to 5:00 pm\nSaturday and Sunday: closed",
             opening_hours_spec="Mo-Fr 08:30-17:00",
+            reply_time="within two working days",
             is_demo=True,
         )
 

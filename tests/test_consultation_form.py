@@ -7,6 +7,7 @@ import pytest
 from django.test import RequestFactory
 from django_tasks_db.models import DBTaskResult
 
+from clinic_site.models import Practice
 from clinic_site.privacy import NOTICE_VERSION
 from consultations import form_tokens
 from consultations.client_address import client_address
@@ -288,3 +289,13 @@ def test_a_form_changed_and_sent_again_with_its_old_token_is_kept_too(client, co
     assert client.post(URL, changed).status_code == 302
     assert client.post(URL, changed).status_code == 302  # and a double click on that one
     assert sorted(ConsultationRequest.objects.values_list("message", flat=True)) == ["", "I forgot to say something"]
+
+
+def test_the_reply_time_promised_is_the_practices_own(client, content):
+    assert "will contact you within two working days" in client.get(URL).content.decode()
+    practice = Practice.objects.current()
+    practice.reply_time = ""
+    practice.save()
+    html = client.get(URL).content.decode()
+    assert "Our front desk team will contact you in the way you asked." in html
+    assert "working days" not in html
