@@ -3,7 +3,6 @@
 import asyncio
 import http.cookiejar
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -13,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from consultations import form_tokens
+from tests.servers import database_env, free_port, start_gunicorn  # noqa: F401 (used by the test modules)
 
 VALID = {
     "name": "Ada Example",
@@ -38,12 +38,6 @@ def answers(**changes):
 def post_data(**changes):
     """Answers with a fresh form token, as the browser would send them."""
     return {**answers(**changes), "form_token": form_tokens.issue_token()}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Mailbox:
@@ -171,52 +165,3 @@ def make_request(**fields):
         "fingerprint": f"fp-{make_request.counter}",
     }
     return ConsultationRequest.objects.create(**{**defaults, **fields})
-
-
-def database_env(**extra):
-    """Environment for a server or worker process that uses this test run's database."""
-    import os
-
-    from django.db import connection
-
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic_site.test_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        **extra,
-    }
-
-
-def start_gunicorn(port, env, workers=1, threads=1):
-    """A gunicorn server on loopback, returned once it answers."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "clinic_site.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-        ],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("gunicorn exited on start") from None
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")

@@ -1,20 +1,15 @@
-import os
 import re
 import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from clinic_site.models import Practice
 from conditions.models import Condition
 from tests.pages import anonymous_client
+from tests.servers import database_env, free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,12 +105,6 @@ def test_a_draft_is_invisible_to_the_public_and_previewable_by_staff(content, cl
     assert client.get("/conditions/moebius-syndrome/").status_code == 404
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _fetch(port, path):
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": "127.0.0.1"})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -125,26 +114,8 @@ def _fetch(port, path):
 @pytest.fixture
 def other_server_process(transactional_db):
     """The site under gunicorn in another process, on the same database and Redis."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic_site.test_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-    }
-    server = subprocess.Popen(
-        [Path(sys.executable).parent / "gunicorn", "clinic_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    port = free_port()
+    server = start_gunicorn(port, database_env(), workers=2)
     yield port
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=10)
