@@ -79,11 +79,6 @@ class Traffic:
     def transferred(self):
         return sum(self.bodies.values())
 
-    def reset(self):
-        self.requests.clear()
-        self.foreign.clear()
-        self.bodies.clear()
-
 
 @pytest.fixture
 def traffic(page, live_server):

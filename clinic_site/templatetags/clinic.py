@@ -1,7 +1,6 @@
 import json
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -18,11 +17,6 @@ def json_ld(data):
         return ""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 (escaped above)
-
-
-@register.filter
-def absolute(path):
-    return settings.CLINIC_SITE_URL + path
 
 
 @register.filter
