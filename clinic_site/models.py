@@ -1,9 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
-from clinic_site import markup
 
 
 class PracticeManager(models.Manager):
@@ -26,11 +23,6 @@ class Practice(models.Model):
     invalidates_pages = True
 
     name = models.CharField(_("practice name"), max_length=120)
-    surgeon_name = models.CharField(_("surgeon's name"), max_length=120)
-    surgeon_title = models.CharField(
-        _("surgeon's title"), max_length=200, help_text=_("For example: Facial plastic and reconstructive surgeon.")
-    )
-    surgeon_bio = models.TextField(_("about the surgeon"), help_text=_("A short paragraph for the About page."))
     phone = models.CharField(
         _("phone number"),
         max_length=30,
@@ -79,12 +71,6 @@ class Practice(models.Model):
         """The obviously fictional practice a new site starts with (555-01xx numbers are reserved)."""
         return cls(
             name="Example Facial Nerve Clinic",
-            surgeon_name="Dr. Alex Example",
-            surgeon_title="Facial plastic and reconstructive surgeon (fictional demo)",
-            surgeon_bio=(
-                "Dr. Example is a made-up surgeon for this demonstration site. Replace this text with "
-                "your surgeon's training, experience and approach in the admin, under Practice identity."
-            ),
             phone="+1 555 010 0123",
             email="hello@example.com",
             street_address="123 Example Street, Suite 4",
@@ -119,81 +105,63 @@ def practice_for(request):
     return request._practice
 
 
-class PageQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=MedicalPage.Status.PUBLISHED)
-
-    def visible_to(self, user):
-        """Staff may preview drafts; everyone else sees published pages only."""
-        return self if user.is_staff else self.published()
+class TeamMemberQuerySet(models.QuerySet):
+    def reviewers(self):
+        return self.filter(can_review=True)
 
 
-class MedicalPage(models.Model):
-    """A page of medical content that staff own and edit in the admin (body text in Markdown)."""
+class TeamMember(models.Model):
+    """A person patients may meet; clinicians among them review the medical pages.
+
+    The About page lists the team from these rows, so what the practice offers and who works there
+    is never written into page text.
+    """
 
     invalidates_pages = True
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft (only staff can see it)")
-        PUBLISHED = "published", _("Published")
-
-    title = models.CharField(_("title"), max_length=120)
-    slug = models.SlugField(_("address"), max_length=80, unique=True, help_text=_("The last part of the page's URL."))
-    also_known_as = models.CharField(_("also known as"), max_length=200, blank=True)
-    summary = models.CharField(
-        _("summary"), max_length=160, help_text=_("One sentence for search results and link previews.")
+    name = models.CharField(_("name"), max_length=120, help_text=_("As patients should see it, e.g. Dr. Alex Example."))
+    credentials = models.CharField(_("credentials"), max_length=80, blank=True, help_text=_("For example: MD, FACS."))
+    role = models.CharField(_("role"), max_length=200, help_text=_("For example: Facial plastic surgeon."))
+    bio = models.TextField(_("short bio"), blank=True, help_text=_("A few sentences for the About page."))
+    can_review = models.BooleanField(
+        _("reviews medical pages"), default=False, help_text=_("Tick for clinicians who may sign off medical pages.")
     )
-    lead = models.TextField(_("introduction"), help_text=_("Shown under the title. Markdown."))
-    body = models.TextField(_("body"), help_text=_("Markdown: '## ' starts a section, '- ' a list item."))
-    questions = models.TextField(
-        _("frequently asked questions"),
-        blank=True,
-        help_text=_("Markdown: each question on its own line starting with '### ', its answer below it."),
-    )
-    sources = models.TextField(_("sources"), help_text=_("Markdown list of links: - [Publisher: Title](https://…)"))
-    last_reviewed = models.DateField(_("last reviewed"))
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
-    # Fingerprint of the content as last loaded from the repository; load_content updates a row
-    # only while it still matches, so staff edits are never overwritten.
-    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
+    position = models.PositiveSmallIntegerField(_("position on the About page"), default=100)
 
-    objects = PageQuerySet.as_manager()
+    objects = TeamMemberQuerySet.as_manager()
 
     class Meta:
-        abstract = True
-        ordering = ["position", "title"]
+        ordering = ["position", "name"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
 
     def __str__(self):
-        return self.title
+        return self.name
 
     @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
+    def name_with_credentials(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
-    @cached_property
-    def lead_html(self):
-        return markup.render(self.lead)
-
-    @cached_property
-    def _rendered_body(self):
-        return markup.render_with_sections(self.body)
-
-    @property
-    def body_html(self):
-        return self._rendered_body[0]
-
-    @property
-    def sections(self):
-        """The body's ## sections, for the "On this page" list."""
-        return self._rendered_body[1]
-
-    @cached_property
-    def faq(self):
-        return markup.render_questions(self.questions)
-
-    @cached_property
-    def sources_html(self):
-        return markup.render(self.sources)
+    @classmethod
+    def demo_team(cls):
+        """The obviously fictional team a new site starts with."""
+        return [
+            cls(
+                name="Dr. Alex Example",
+                credentials="MD",
+                role="Facial plastic and reconstructive surgeon (fictional demo)",
+                bio=(
+                    "Dr. Example is a made-up surgeon for this demonstration site. Replace this text with your "
+                    "surgeon's training, experience and approach in the admin, under Team members."
+                ),
+                can_review=True,
+                position=1,
+            ),
+            cls(
+                name="Jordan Sample",
+                credentials="PT",
+                role="Facial therapist (fictional demo)",
+                bio="Jordan Sample is a made-up facial therapist for this demonstration site.",
+                position=2,
+            ),
+        ]

@@ -102,8 +102,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Ours.
     "clinic_site",
+    "medical_pages",
     "treatments",
     "conditions",
+    "guides",
     "consultations",
 ]
 

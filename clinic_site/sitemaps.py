@@ -1,8 +1,9 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-
-from conditions.models import Condition
-from treatments.models import Treatment
+from django.utils.module_loading import module_has_submodule
 
 
 class SitePagesSitemap(Sitemap):
@@ -11,7 +12,7 @@ class SitePagesSitemap(Sitemap):
             "home",
             "conditions:list",
             "treatments:list",
-            "paralysis-vs-synkinesis",
+            "guides:list",
             "about",
             "contact",
             "privacy",
@@ -22,22 +23,14 @@ class SitePagesSitemap(Sitemap):
         return reverse(item)
 
 
-class MedicalPageSitemap(Sitemap):
-    model = None
+def discover():
+    """The site's own pages plus the `sitemaps` dict of each installed app that has one.
 
-    def items(self):
-        return self.model.objects.published()
-
-    def lastmod(self, page):
-        return page.updated
-
-
-class ConditionSitemap(MedicalPageSitemap):
-    model = Condition
-
-
-class TreatmentSitemap(MedicalPageSitemap):
-    model = Treatment
-
-
-sitemaps = {"site": SitePagesSitemap, "conditions": ConditionSitemap, "treatments": TreatmentSitemap}
+    Apps register themselves this way (as admin modules do), so the project package imports none of them.
+    """
+    found = {"site": SitePagesSitemap}
+    for config in apps.get_app_configs():
+        if config.name.startswith("django.") or not module_has_submodule(config.module, "sitemaps"):
+            continue
+        found.update(getattr(import_module(f"{config.name}.sitemaps"), "sitemaps", {}))
+    return found

@@ -9,15 +9,6 @@ def absolute(path):
 
 def practice_nodes(practice):
     clinic_id = absolute("/#practice")
-    physician = {
-        "@type": "Physician",
-        "@id": absolute("/about/#surgeon"),
-        "name": practice.surgeon_name,
-        "description": practice.surgeon_title,
-        "telephone": practice.phone,
-        "url": absolute("/about/"),
-        "worksFor": {"@id": clinic_id},
-    }
     clinic = {
         "@type": "MedicalClinic",
         "@id": clinic_id,
@@ -33,74 +24,30 @@ def practice_nodes(practice):
             "addressCountry": practice.country,
         },
         "medicalSpecialty": "Otolaryngologic",
-        "employee": {"@id": physician["@id"]},
     }
     if practice.email:
         clinic["email"] = practice.email
     if practice.opening_hours_spec:
         clinic["openingHours"] = [part.strip() for part in practice.opening_hours_spec.split(",") if part.strip()]
-    return [clinic, physician]
+    return [clinic]
 
 
-def _treatment_node(treatment):
-    if treatment.kind == treatment.Kind.SURGICAL:
-        return {"@type": "MedicalProcedure", "procedureType": "https://schema.org/SurgicalProcedure"}
-    return {"@type": "MedicalTherapy"}
-
-
-def _faq_node(page, url):
-    return {
-        "@type": "FAQPage",
-        "@id": url + "#questions",
-        "url": url,
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": item.question,
-                "acceptedAnswer": {"@type": "Answer", "text": item.answer_text},
-            }
-            for item in page.faq
-        ],
-    }
-
-
-def medical_page(page, about, practice):
-    url = absolute(page.get_absolute_url())
-    about = {"name": page.title, "description": page.summary, "url": url, **about}
-    if page.also_known_as:
-        about["alternateName"] = page.also_known_as
-    nodes = [
+def team_nodes(team):
+    """The people on the About page; clinicians who review pages are Physicians."""
+    return [
         {
-            "@type": "MedicalWebPage",
-            "@id": url,
-            "url": url,
-            "name": page.title,
-            "description": page.summary,
-            "lastReviewed": page.last_reviewed.isoformat(),
-            "inLanguage": "en",
-            "audience": {"@type": "Patient"},
-            "about": about,
-            "publisher": {"@id": absolute("/#practice")},
-        },
-        *practice_nodes(practice),
+            "@type": "Physician" if member.can_review else "Person",
+            "@id": absolute(f"/about/#team-{member.pk}"),
+            "name": member.name,
+            "description": member.role,
+            "url": absolute("/about/"),
+            "worksFor": {"@id": absolute("/#practice")},
+        }
+        for member in team
     ]
-    if page.faq:
-        nodes.append(_faq_node(page, url))
-    return {"@context": "https://schema.org", "@graph": nodes}
 
 
-def condition_page(condition, practice):
-    treatments = [
-        {**_treatment_node(t), "name": t.title, "url": absolute(t.get_absolute_url())} for t in condition.related_pages
-    ]
-    return medical_page(condition, {"@type": "MedicalCondition", "possibleTreatment": treatments}, practice)
-
-
-def treatment_page(treatment, practice):
-    return medical_page(treatment, _treatment_node(treatment), practice)
-
-
-def site_page(practice, page_type="WebPage", path="/"):
+def site_page(practice, page_type="WebPage", path="/", extra_nodes=()):
     return {
         "@context": "https://schema.org",
         "@graph": [
@@ -111,5 +58,6 @@ def site_page(practice, page_type="WebPage", path="/"):
                 "publisher": {"@id": absolute("/#practice")},
             },
             *practice_nodes(practice),
+            *extra_nodes,
         ],
     }

@@ -6,36 +6,14 @@ from django.views.generic import TemplateView
 
 from clinic_site import views
 from clinic_site.page_cache import cached_page
-from clinic_site.sitemaps import sitemaps
+from clinic_site.sitemaps import discover as discover_sitemaps
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("conditions/", include("conditions.urls")),
     path("treatments/", include("treatments.urls")),
     path("consultation/", include("consultations.urls")),
-    path(
-        "facial-paralysis-vs-synkinesis/",
-        views.SitePageView.as_view(
-            template_name="pages/paralysis_vs_synkinesis.html",
-            schema_type="MedicalWebPage",
-            title=_("Facial paralysis vs. synkinesis"),
-            description=_(
-                "Learn how facial paralysis (too little movement) differs from synkinesis (unwanted, linked "
-                "movement) and how each one is treated."
-            ),
-        ),
-        name="paralysis-vs-synkinesis",
-    ),
-    path(
-        "about/",
-        views.SitePageView.as_view(
-            template_name="pages/about.html",
-            schema_type="AboutPage",
-            title=_("About our practice"),
-            description=_("Who we are, how we care for people with facial nerve problems, and the team you will meet."),
-        ),
-        name="about",
-    ),
+    path("about/", views.AboutView.as_view(), name="about"),
     path(
         "contact/",
         views.SitePageView.as_view(
@@ -58,7 +36,9 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": discover_sitemaps()}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("admin/", admin.site.urls),
+    # Last: guides have short addresses at the top of the site (/eye-care/), after every other page.
+    path("", include("guides.urls")),
 ]

@@ -1,14 +1,11 @@
-from django.db.models import Prefetch
-from django.utils.cache import patch_cache_control
+from django.apps import apps
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import TemplateView
 
 from clinic_site import privacy, structured_data
-from clinic_site.models import practice_for
+from clinic_site.models import TeamMember, practice_for
 from clinic_site.page_cache import cached_page
-from conditions.models import Condition
-from treatments.models import Treatment
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -19,10 +16,13 @@ class SitePageView(TemplateView):
     title = ""
     description = ""
 
+    def extra_nodes(self, context):
+        return []
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(title=self.title, description=self.description, **kwargs)
         context["structured_data"] = structured_data.site_page(
-            practice_for(self.request), self.schema_type, self.request.path
+            practice_for(self.request), self.schema_type, self.request.path, self.extra_nodes(context)
         )
         return context
 
@@ -37,11 +37,25 @@ class HomeView(SitePageView):
     )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            conditions=Condition.objects.published(),
-            treatments=Treatment.objects.published(),
-            **kwargs,
-        )
+        # The content apps are found by registration: the project package imports none of them.
+        published = {name: apps.get_model(name).objects.published() for name in PAGE_LISTS.values()}
+        return super().get_context_data(**{key: published[name] for key, name in PAGE_LISTS.items()}, **kwargs)
+
+
+PAGE_LISTS = {"conditions": "conditions.Condition", "treatments": "treatments.Treatment", "guides": "guides.Guide"}
+
+
+class AboutView(SitePageView):
+    template_name = "pages/about.html"
+    schema_type = "AboutPage"
+    title = _("About our practice")
+    description = _("Who we are, how we care for people with facial nerve problems, and the team you will meet.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(team=list(TeamMember.objects.all()), **kwargs)
+
+    def extra_nodes(self, context):
+        return structured_data.team_nodes(context["team"])
 
 
 class PrivacyView(SitePageView):
@@ -49,38 +63,3 @@ class PrivacyView(SitePageView):
     title = _("Privacy notice")
     description = _("What we collect when you contact us, why, how long we keep it, and your rights.")
     extra_context = {"notice_version": privacy.NOTICE_VERSION}
-
-
-class PublicListView(ListView):
-    def get_queryset(self):
-        return self.model.objects.published()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.site_page(
-            practice_for(self.request), "CollectionPage", self.request.path
-        )
-        return context
-
-
-@method_decorator(cached_page, name="dispatch")
-class MedicalPageDetailView(DetailView):
-    """A condition or treatment page, with the published pages it links to on the other side."""
-
-    related_name = None
-    related_model = None
-
-    def get_queryset(self):
-        related = Prefetch(self.related_name, queryset=self.related_model.objects.published(), to_attr="related_pages")
-        return self.model.objects.visible_to(self.request.user).prefetch_related(related)
-
-    def get_context_data(self, **kwargs):
-        page = self.object
-        return super().get_context_data(title=page.title, description=page.summary, og_type="article", **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published:
-            # A staff preview of a draft: never stored or shared by any cache.
-            patch_cache_control(response, private=True, no_store=True)
-        return response

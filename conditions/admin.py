@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.admin import MedicalPageAdmin
 from conditions.models import Condition
+from medical_pages.admin import MedicalPageAdmin
 
 
 @admin.register(Condition)

@@ -1,15 +1,11 @@
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site import structured_data
-from clinic_site.models import practice_for
-from clinic_site.page_cache import cached_page
-from clinic_site.views import MedicalPageDetailView, PublicListView
+from clinic_site.structured_data import absolute
 from conditions.models import Condition
-from treatments.models import Treatment
+from medical_pages.views import MedicalPageDetailView, PublicListView
+from treatments.structured_data import treatment_about
 
 
-@method_decorator(cached_page, name="dispatch")
 class ConditionListView(PublicListView):
     model = Condition
     extra_context = {
@@ -21,9 +17,10 @@ class ConditionListView(PublicListView):
 class ConditionDetailView(MedicalPageDetailView):
     model = Condition
     related_name = "treatments"
-    related_model = Treatment
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.condition_page(self.object, practice_for(self.request))
-        return context
+    def schema_about(self):
+        treatments = [
+            {**treatment_about(t), "name": t.title, "url": absolute(t.get_absolute_url())}
+            for t in self.object.related_pages
+        ]
+        return {"@type": "MedicalCondition", "possibleTreatment": treatments}

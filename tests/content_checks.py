@@ -2,7 +2,11 @@
 
 Used by tests/test_content_files.py, and runnable on its own while writing content:
 
-    .venv/bin/python tests/content_checks.py
+    .venv/bin/python tests/content_checks.py [slug ...]
+
+Besides structure and reading level, the rules keep medical pages trustworthy: US spelling and drug
+names, canonical source hosts only, and a numbered source on every figure (a sentence with a digit
+carries a [@KEY] marker naming one of the page's sources).
 """
 
 import re
@@ -14,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CONDITION_DIR = ROOT / "conditions" / "content"
 TREATMENT_DIR = ROOT / "treatments" / "content"
+GUIDE_DIR = ROOT / "guides" / "content"
 
 CONDITION_SLUGS = [
     "facial-paralysis",
@@ -23,7 +28,27 @@ CONDITION_SLUGS = [
     "acoustic-neuroma",
     "moebius-syndrome",
     "facial-nerve-injury",
+    "head-and-neck-tumors",
+    "infections-and-inflammation",
+    "facial-palsy-in-children",
 ]
+GUIDE_SLUGS = [
+    "eye-care",
+    "facial-nerve-grading",
+    "your-first-consultation",
+    "living-with-facial-palsy",
+    "choosing-a-treatment-synkinesis",
+    "choosing-a-treatment-smile",
+    "facial-paralysis-vs-synkinesis",
+]
+
+
+def guide_path(slug):
+    """A guide's public address: decision aids share /choosing-a-treatment/, the rest sit at the top."""
+    prefix = "choosing-a-treatment-"
+    return f"/choosing-a-treatment/{slug.removeprefix(prefix)}/" if slug.startswith(prefix) else f"/{slug}/"
+
+
 # The three pages most patients arrive at carry the most text.
 MAIN_CONDITIONS = {"facial-paralysis", "bells-palsy", "synkinesis"}
 TREATMENT_SLUGS = [
@@ -41,7 +66,7 @@ CONDITION_SECTIONS = [
     "What it is and who it affects",
     "Symptoms",
     "Causes",
-    "How it is diagnosed and graded",
+    "How it is diagnosed",
     "Treatments and timing",
     "What recovery looks like",
     "When to get urgent care",
@@ -56,6 +81,37 @@ TREATMENT_SECTIONS = [
 ]
 REQUIRED_KEYS = {"slug", "title", "summary", "lead", "last_reviewed", "body", "questions", "sources"}
 MAX_GRADE = 8.0
+
+# British spellings and drug names a US reader would trip over (whole words, any case).
+BRITISH = re.compile(
+    r"\b(?:tumours?|anaesthe\w*|an(?:a)?esthetist\w*|haem\w*|\w*aemia|oedema|oesophag\w*|oestrogen|foet\w*|"
+    r"paediatric\w*|orthopaedic\w*|gynaecolog\w*|diarrhoea|faec\w*|coeliac|manoeuvr\w*|ischaem\w*|"
+    r"centres?|colour\w*|behaviour\w*|favour\w*|honour\w*|labour\w*|neighbour\w*|odour\w*|humour\w*|"
+    r"programmes?|practis(?:e|ed|es|ing)|licence|defence|offence|grey|mum|whilst|amongst|fibres?|litres?|"
+    r"(?:centi|milli)?metres?|travell\w*|modell\w*|enrol|enrols|fulfil|fulfils|sceptic\w*|mould\w*|"
+    r"jewellery|aluminium|artefacts?|ageing|cheque|tyres?|storey|pyjamas|catalogue|"
+    r"(?:recogni|organi|reali|speciali|minimi|maximi|emphasi|apologi|stabili|immobili|mobili|utili|optimi|"
+    r"sterili|summari|prioriti|categori|normali|visuali|hospitali|critici|finali|characteri|symboli|memori|"
+    r"sympathi|personali|customi|standardi|paraly|analy|anaesthetis|sensitis|desensitis|immunis|"
+    r"neutrali|authori|civili|famili|moderni|revitali|energi)s(?:e|ed|es|er|ers|ing|ation|ations)|"
+    r"prednisolone|paracetamol|adrenaline|aciclovir|GP|GPs|A&E)\b",
+    re.IGNORECASE,
+)
+# Mirrors, copies, proxies and staging hosts: a patient should land on the publisher's own page.
+BAD_HOSTS = re.compile(
+    r"scribd|scite\.ai|docksci|coek\.info|readkong|cld\.bz|proxy|weglot|staging|mirror|tweb-dev|"
+    r"researcher\.life|reviewer\.ly|clinowl|lazoi|oullins|swiftbot|entokey|cm\.healio|mospace|"
+    r"academia\.edu|semanticscholar|dokumen|pdfcoffee|studylib|slideshare|vdocuments|cyberleninka",
+    re.IGNORECASE,
+)
+# Who is on the team and what the practice offers come from its editable records, never page text.
+PRACTICE_CLAIMS = re.compile(
+    r"\b(?:our (?:team|surgeons?|clinic|practice|specialists?|therapists?|nurses?|doctors?|psychologists?)|"
+    r"we offer|we provide|we treat|we plan|we use|our own)\b",
+    re.IGNORECASE,
+)
+SOURCE_LINE = re.compile(r"^- (?P<key>[A-Z0-9][A-Z0-9-]*): \[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
+MARKER = re.compile(r"\[@([A-Z0-9][A-Z0-9-]*)\]")
 
 
 def load(path):
@@ -74,10 +130,41 @@ def questions(markdown):
 
 
 def plain_text(markdown):
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", markdown)  # links -> their text
+    text = re.sub(r"\[@[A-Z0-9-]+\]", "", markdown)  # source markers are not read aloud as words
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)  # links -> their text
     text = re.sub(r"^#+ +(.+)$", r"\1.", text, flags=re.MULTILINE)  # headings as sentences
     text = re.sub(r"^\s*(?:[-*]|\d+\.) +(.+?)\.?$", r"\1.", text, flags=re.MULTILINE)  # list items
     return re.sub(r"[*_`>]", "", text)
+
+
+def sentences(markdown):
+    """Sentences of plain text, lines (list items, headings) never joined; markers kept."""
+    text = re.sub(r"\[([^\]@][^\]]*)\]\([^)]+\)", r"\1", markdown)  # links -> their text
+    for line in text.splitlines():
+        yield from (part.strip() for part in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“(])", line) if part.strip())
+
+
+def unsourced_figures(markdown):
+    """Sentences with a figure (any digit) and no [@KEY] marker."""
+    return [
+        sentence
+        for sentence in sentences(markdown)
+        if re.search(r"\d", MARKER.sub("", sentence)) and not MARKER.search(sentence)
+    ]
+
+
+def source_keys(sources):
+    """The keys of a sources list, in order, plus the lines that are not in the required form."""
+    keys, bad = [], []
+    for line in sources.strip().splitlines():
+        match = SOURCE_LINE.match(line.strip())
+        if not match:
+            bad.append(f"source line not in the form '- KEY: [Publisher: Title](https://…)': {line.strip()[:80]}")
+        elif BAD_HOSTS.search(match["url"].split("/")[2]):
+            bad.append(f"{match['key']}: {match['url'].split('/')[2]} is a mirror, copy or staging host")
+        else:
+            keys.append(match["key"])
+    return keys, bad
 
 
 def word_count(markdown):
@@ -116,16 +203,39 @@ def problems(path, kind):
         found.append("last_reviewed must be a TOML date like 2026-11-21")
     if not 50 <= len(data["summary"]) <= 160:
         found.append(f"summary is {len(data['summary'])} characters (50-160)")
-    expected = CONDITION_SECTIONS if kind == "condition" else TREATMENT_SECTIONS
+    expected = {"condition": CONDITION_SECTIONS, "treatment": TREATMENT_SECTIONS}.get(kind, [])
     headings = h2_headings(data["body"])
     if headings[: len(expected)] != expected:
         found.append(f"body's ## sections must start with {expected}, found {headings}")
     if len(questions(data["questions"])) < 3:
         found.append("at least 3 '### question' entries")
-    if not re.search(r"^- \[.+\]\(https?://.+\)", data["sources"], re.MULTILINE):
-        found.append("sources must be a Markdown list of links")
-    if re.search(r"<[a-zA-Z/]", data["body"] + data["questions"] + data["lead"]):
+    text = "\n".join(data[name] for name in ("title", "summary", "lead", "body", "questions"))
+    if re.search(r"<[a-zA-Z/]", text):
         found.append("no raw HTML in content")
+    british = sorted({m.group(0) for m in BRITISH.finditer(text + "\n" + data.get("also_known_as", ""))})
+    if british:
+        found.append(f"British spellings or drug names (US site): {british}")
+    claims = sorted({m.group(0) for m in PRACTICE_CLAIMS.finditer(text)})
+    if claims:
+        found.append(f"claims about the practice belong in its records, not page text: {claims}")
+    keys, bad_sources = source_keys(data["sources"])
+    found.extend(bad_sources)
+    if not keys and not bad_sources:
+        found.append("sources must list at least one source")
+    if len(set(keys)) != len(keys):
+        found.append("a source key is listed twice")
+    cited = [m.group(1) for name in ("lead", "body", "questions") for m in MARKER.finditer(data[name])]
+    unknown = sorted(set(cited) - set(keys))
+    if unknown:
+        found.append(f"markers name sources not in the list: {unknown}")
+    unused = [key for key in keys if key not in cited]
+    if unused:
+        found.append(f"sources no figure or statement cites (remove them or cite them): {unused}")
+    for name in ("lead", "body", "questions"):
+        for sentence in unsourced_figures(data[name]):
+            found.append(f"{name}: figure without a source marker: {sentence[:90]}")
+    if MARKER.search(data["summary"] + data["title"]) or re.search(r"\d", data["summary"]):
+        found.append("summary: no figures or markers (it is shown where sources are not)")
     minimum = 500 if data["slug"] in MAIN_CONDITIONS else 300
     words = word_count(data["body"])
     if words < minimum:
@@ -138,8 +248,10 @@ def problems(path, kind):
         unknown = set(data.get("treatments", [])) - set(TREATMENT_SLUGS)
         if unknown or not data.get("treatments"):
             found.append(f"treatments must list treatment slugs, unknown: {sorted(unknown)}")
-    elif data.get("kind") not in ("surgical", "non-surgical"):
+    elif kind == "treatment" and data.get("kind") not in ("surgical", "non-surgical"):
         found.append("kind must be 'surgical' or 'non-surgical'")
+    elif kind == "guide" and data.get("kind") not in ("guide", "decision-aid"):
+        found.append("kind must be 'guide' or 'decision-aid'")
     return found
 
 
@@ -148,6 +260,8 @@ def all_files():
         yield CONDITION_DIR / f"{slug}.toml", "condition"
     for slug in TREATMENT_SLUGS:
         yield TREATMENT_DIR / f"{slug}.toml", "treatment"
+    for slug in GUIDE_SLUGS:
+        yield GUIDE_DIR / f"{slug}.toml", "guide"
 
 
 if __name__ == "__main__":

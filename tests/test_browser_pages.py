@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from conditions.models import Condition
-from tests.content_checks import CONDITION_SLUGS, TREATMENT_SLUGS
+from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
 from tests.test_pages import SITE_PATHS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
@@ -13,6 +13,7 @@ PUBLIC_PATHS = (
     SITE_PATHS
     + [f"/conditions/{slug}/" for slug in CONDITION_SLUGS]
     + [f"/treatments/{slug}/" for slug in TREATMENT_SLUGS]
+    + [guide_path(slug) for slug in GUIDE_SLUGS]
 )
 BUDGET_BYTES = 60_000
 BUDGET_REQUESTS = 8

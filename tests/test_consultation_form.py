@@ -187,7 +187,7 @@ def test_urgent_guidance_shows_for_symptoms_in_the_last_3_days(client, content, 
     send(client, onset="3-days")
     received = client.get("/consultation/received/").content.decode()
     assert "see a doctor today" in received
-    assert "Think FAST" in received
+    assert "Call 911 now" in received
 
 
 def test_urgent_guidance_is_hidden_for_older_symptoms(client, content, gates_off):

@@ -33,9 +33,6 @@ def test_the_practice_identity_is_one_editable_record(admin_client):
         {
             "name": "Riverside Facial Nerve Center",
             "is_demo": "",
-            "surgeon_name": "Dr. Sam Rivera",
-            "surgeon_title": "Facial plastic surgeon",
-            "surgeon_bio": "Bio.",
             "phone": "+1 555 010 0177",
             "email": "",
             "street_address": "1 River Road",

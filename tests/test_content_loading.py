@@ -1,11 +1,14 @@
+import re
 import shutil
 
 import pytest
 from django.core.management import call_command
 
-from clinic_site import content_loader
-from clinic_site.models import Practice
+from clinic_site.models import Practice, TeamMember
 from conditions.models import Condition
+from guides.models import Guide
+from medical_pages import content_loader
+from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS
 from treatments.models import Treatment
 
 
@@ -14,29 +17,44 @@ def snapshot():
         "conditions": list(Condition.objects.order_by("slug").values()),
         "treatments": list(Treatment.objects.order_by("slug").values()),
         "relation": sorted(Condition.treatments.through.objects.values_list("condition_id", "treatment_id")),
+        "guides": list(Guide.objects.order_by("slug").values()),
         "practice": list(Practice.objects.values()),
+        "team": list(TeamMember.objects.values()),
     }
 
 
 def test_loading_twice_changes_nothing(db):
     call_command("load_content", verbosity=0)
     first = snapshot()
-    assert len(first["conditions"]) == 7 and len(first["treatments"]) == 8
+    assert len(first["conditions"]) == len(CONDITION_SLUGS)
+    assert len(first["treatments"]) == len(TREATMENT_SLUGS)
+    assert len(first["guides"]) == len(GUIDE_SLUGS)
     outcome = content_loader.load_all()
-    assert outcome["conditions"] == {"unchanged": 7}
-    assert outcome["treatments"] == {"unchanged": 8}
+    assert outcome == {
+        "conditions": {"unchanged": len(CONDITION_SLUGS)},
+        "treatments": {"unchanged": len(TREATMENT_SLUGS)},
+        "guides": {"unchanged": len(GUIDE_SLUGS)},
+    }
     assert snapshot() == first
+
+
+def test_every_loaded_page_has_a_clinical_reviewer(db):
+    content_loader.load_all()
+    reviewer = TeamMember.objects.reviewers().get()
+    for model in (Condition, Treatment, Guide):
+        assert set(model.objects.values_list("reviewed_by", flat=True)) == {reviewer.pk}
 
 
 @pytest.fixture
 def content_copy(tmp_path, monkeypatch):
     """The shipped content in a folder the test may change, as a later release would."""
-    conditions, treatments = tmp_path / "conditions", tmp_path / "treatments"
-    shutil.copytree(content_loader.CONDITION_DIR, conditions)
-    shutil.copytree(content_loader.TREATMENT_DIR, treatments)
-    monkeypatch.setattr(content_loader, "CONDITION_DIR", conditions)
-    monkeypatch.setattr(content_loader, "TREATMENT_DIR", treatments)
-    return conditions, treatments
+    original = content_loader.content_dir
+    copies = {}
+    for model in content_loader.page_models():
+        copies[model] = tmp_path / model._meta.app_label
+        shutil.copytree(original(model), copies[model])
+    monkeypatch.setattr(content_loader, "content_dir", copies.__getitem__)
+    return copies[Condition], copies[Treatment]
 
 
 def test_a_content_fix_reaches_untouched_pages_but_never_undoes_a_staff_edit(db, content_copy):
@@ -51,15 +69,30 @@ def test_a_content_fix_reaches_untouched_pages_but_never_undoes_a_staff_edit(db,
     untouched.body = untouched.body.replace("\n", "\r\n")
     untouched.save()
 
+    shipped = {}
     for slug in ("synkinesis", "bells-palsy"):
         path = conditions / f"{slug}.toml"
-        path.write_text(path.read_text().replace("last_reviewed = 2026-11-21", "last_reviewed = 2026-12-01"))
+        shipped[slug] = re.search(r"^last_reviewed = (\S+)$", path.read_text(), re.MULTILINE).group(1)
+        path.write_text(re.sub(r"^last_reviewed = \S+$", "last_reviewed = 2030-12-01", path.read_text(), flags=re.M))
 
     outcome = content_loader.load_all()
-    assert outcome["conditions"] == {"updated": 1, "kept staff edits": 1, "unchanged": 5}
-    assert Condition.objects.get(slug="bells-palsy").last_reviewed.isoformat() == "2026-12-01"
+    assert outcome["conditions"] == {"updated": 1, "kept staff edits": 1, "unchanged": len(CONDITION_SLUGS) - 2}
+    assert Condition.objects.get(slug="bells-palsy").last_reviewed.isoformat() == "2030-12-01"
     kept = Condition.objects.get(slug="synkinesis")
-    assert kept.lead.startswith("Our own words") and kept.last_reviewed.isoformat() == "2026-11-21"
+    assert kept.lead.startswith("Our own words") and kept.last_reviewed.isoformat() == shipped["synkinesis"]
+
+
+def test_a_page_loaded_before_the_eye_care_field_still_receives_fixes(db, content_copy):
+    """Rows fingerprinted before a field existed are unedited if they match that older fingerprint."""
+    conditions, _ = content_copy
+    content_loader.load_all()
+    page = Condition.objects.get(slug="bells-palsy")
+    row = content_loader._row_values(page)
+    del row["eye_care"]
+    Condition.objects.filter(pk=page.pk).update(loaded_hash=content_loader.fingerprint(row))
+    path = conditions / "bells-palsy.toml"
+    path.write_text(re.sub(r"^last_reviewed = \S+$", "last_reviewed = 2030-12-01", path.read_text(), flags=re.M))
+    assert content_loader.load_all()["conditions"]["updated"] == 1
 
 
 def test_a_staff_change_to_the_relation_is_kept(db, content_copy):

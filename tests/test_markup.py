@@ -1,7 +1,7 @@
 import pytest
 
-from clinic_site import markup
 from conditions.models import Condition
+from medical_pages import markup
 from tests.pages import anonymous_client
 
 ATTACKS = [

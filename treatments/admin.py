@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.admin import MedicalPageAdmin
+from medical_pages.admin import MedicalPageAdmin
 from treatments.models import Treatment
 
 
@@ -13,7 +13,7 @@ class TreatmentAdmin(MedicalPageAdmin):
     list_filter = [*MedicalPageAdmin.list_filter, "kind"]
     readonly_fields = [*MedicalPageAdmin.readonly_fields, "condition_links"]
     fieldsets = [
-        (None, {"fields": ["status", "kind", "last_reviewed", "position"]}),
+        (None, {"fields": ["status", "kind", "position"]}),
         *MedicalPageAdmin.fieldsets[1:],
         (_("Conditions"), {"fields": ["condition_links"]}),
     ]

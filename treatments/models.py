@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.models import MedicalPage
+from medical_pages.models import MedicalPage
 
 
 class Treatment(MedicalPage):

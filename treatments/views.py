@@ -1,15 +1,10 @@
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site import structured_data
-from clinic_site.models import practice_for
-from clinic_site.page_cache import cached_page
-from clinic_site.views import MedicalPageDetailView, PublicListView
-from conditions.models import Condition
+from medical_pages.views import MedicalPageDetailView, PublicListView
 from treatments.models import Treatment
+from treatments.structured_data import treatment_about
 
 
-@method_decorator(cached_page, name="dispatch")
 class TreatmentListView(PublicListView):
     model = Treatment
     extra_context = {
@@ -26,10 +21,8 @@ class TreatmentListView(PublicListView):
 
 class TreatmentDetailView(MedicalPageDetailView):
     model = Treatment
+    # The conditions that list this treatment: the reverse side of Condition.treatments.
     related_name = "conditions"
-    related_model = Condition
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.treatment_page(self.object, practice_for(self.request))
-        return context
+    def schema_about(self):
+        return treatment_about(self.object)

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinic_site import urgent_care
+
 register = template.Library()
 
 # The characters that could end a <script> element or open a comment inside it.
@@ -22,3 +24,9 @@ def json_ld(data):
 @register.filter
 def startswith(value, prefix):
     return str(value).startswith(str(prefix))
+
+
+@register.simple_tag
+def urgent_care_tiers():
+    """The urgent-care tiers (clinic_site.urgent_care), for {% urgent_care_tiers as tiers %}."""
+    return urgent_care.tiers()

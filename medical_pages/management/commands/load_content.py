@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from clinic_site.content_loader import load_all
+from medical_pages.content_loader import load_all
 
 
 class Command(BaseCommand):
-    help = "Load the condition and treatment pages that ship with the code. Safe to run again."
+    help = "Load the medical pages (conditions, treatments, guides) that ship with the code. Safe to run again."
 
     def handle(self, *args, **options):
         for kind, outcome in load_all().items():

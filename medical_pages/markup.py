@@ -10,12 +10,16 @@ from html import unescape
 
 import markdown
 import nh3
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from medical_pages.references import link_markers
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "hr",
+    "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -35,7 +39,8 @@ class Question:
 
     @property
     def answer_text(self):
-        return " ".join(strip_tags(self.answer_html).split())
+        # Source numbers mean nothing outside the page, so search engines get the words only.
+        return " ".join(strip_tags(re.sub(r'\s*<sup class="ref">.*?</sup>', "", self.answer_html)).split())
 
 
 def _section_id(value, separator):
@@ -44,7 +49,9 @@ def _section_id(value, separator):
 
 
 def _convert(text):
-    md = markdown.Markdown(extensions=["sane_lists", "toc"], extension_configs={"toc": {"slugify": _section_id}})
+    md = markdown.Markdown(
+        extensions=["sane_lists", "tables", "toc"], extension_configs={"toc": {"slugify": _section_id}}
+    )
     html = md.convert(text)
     return html, md.toc_tokens
 
@@ -59,19 +66,28 @@ def clean(html):
     )
 
 
-def render(text):
-    html, _ = _convert(text)
-    return mark_safe(clean(html))  # noqa: S308 (cleaned against the allowlist)
+def _finish(html, sources):
+    """Clean, then add what we generate ourselves: numbered source links and scrollable tables."""
+    html = link_markers(clean(html), sources)
+    # A wide table scrolls inside its own keyboard-reachable region instead of widening the page.
+    region = format_html('<div class="table-scroll" role="region" tabindex="0" aria-label="{}"><table>', _("Table"))
+    html = html.replace("<table>", region).replace("</table>", "</table></div>")
+    return mark_safe(html)  # noqa: S308 (cleaned against the allowlist; our additions are escaped)
 
 
-def render_with_sections(text):
+def render(text, sources=()):
+    html, _tokens = _convert(text)
+    return _finish(html, sources)
+
+
+def render_with_sections(text, sources=()):
     """The HTML and the list of its ## sections, for an "On this page" list."""
     html, tokens = _convert(text)
     sections = [Section(token["id"], unescape(strip_tags(token["name"]))) for token in tokens if token["level"] == 2]
-    return mark_safe(clean(html)), sections  # noqa: S308 (cleaned against the allowlist)
+    return _finish(html, sources), sections
 
 
-def render_questions(text):
+def render_questions(text, sources=()):
     parts = QUESTION.split(text)
     pairs = zip(parts[1::2], parts[2::2], strict=True)
-    return [Question(question.strip(), render(answer)) for question, answer in pairs]
+    return [Question(question.strip(), render(answer, sources)) for question, answer in pairs]

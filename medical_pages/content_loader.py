@@ -1,0 +1,126 @@
+"""Loads the medical pages that ship with the code: `<app>/content/*.toml` for every app whose models
+are medical pages (conditions, treatments, guides), found by registration, never imported by name.
+
+Idempotent, and never overwrites staff: each row remembers a fingerprint of the content it was
+loaded with. A row whose content still matches that fingerprint has not been edited, so it
+receives our fixes; a row that differs was edited in the admin and is left alone.
+"""
+
+import hashlib
+import json
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from django.apps import apps
+from django.db import models, transaction
+
+from clinic_site.models import Practice, TeamMember
+from medical_pages.models import MedicalPage
+
+PAGE_FIELDS = ["title", "also_known_as", "summary", "lead", "body", "questions", "sources", "last_reviewed", "eye_care"]
+# Fields added after pages were first loaded: a row loaded before they existed was fingerprinted
+# without them, and is still unedited if it matches that older fingerprint.
+LATER_FIELDS = ["eye_care"]
+
+
+def page_models():
+    """Every concrete medical page model, with the pages it links to loaded first."""
+    found = [model for model in apps.get_models() if issubclass(model, MedicalPage)]
+    return sorted(found, key=lambda model: len(_relations(model)))
+
+
+def content_dir(model):
+    return Path(apps.get_app_config(model._meta.app_label).path) / "content"
+
+
+def _relations(model):
+    """Many-to-many fields to other medical pages, loaded from lists of slugs."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ManyToManyField) and issubclass(field.related_model, MedicalPage)
+    ]
+
+
+def _fields(model):
+    # A kind of page may add choice fields of its own (a treatment's kind, a guide's kind).
+    extra = [field.name for field in model._meta.concrete_fields if field.name == "kind"]
+    return [*PAGE_FIELDS, *extra]
+
+
+def _normalise(value):
+    # The admin sends text back with CRLF line endings and stripped: saving unchanged is no edit.
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def fingerprint(values):
+    normalised = {key: _normalise(value) for key, value in values.items()}
+    return hashlib.sha256(json.dumps(normalised, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _file_values(model, data):
+    values = {field: _normalise(data.get(field, False if field == "eye_care" else "")) for field in _fields(model)}
+    for relation in _relations(model):
+        # Only pages that exist can be linked; comparing against the rest would never match.
+        values[relation.name] = sorted(
+            relation.related_model.objects.filter(slug__in=data.get(relation.name, [])).values_list("slug", flat=True)
+        )
+    return values
+
+
+def _row_values(page):
+    values = {field: getattr(page, field) for field in _fields(type(page))}
+    for relation in _relations(type(page)):
+        values[relation.name] = sorted(getattr(page, relation.name).values_list("slug", flat=True))
+    return values
+
+
+def _apply(page, values):
+    for field in _fields(type(page)):
+        setattr(page, field, values[field])
+    page.loaded_hash = fingerprint(values)
+    if page.reviewed_by is None:
+        page.reviewed_by = TeamMember.objects.reviewers().first()
+    page.save()
+    for relation in _relations(type(page)):
+        getattr(page, relation.name).set(relation.related_model.objects.filter(slug__in=values[relation.name]))
+
+
+def _fingerprints(row):
+    """The fingerprints an unedited row could have been loaded with: now, and before LATER_FIELDS."""
+    older = {key: value for key, value in row.items() if key not in LATER_FIELDS}
+    return {fingerprint(row), fingerprint(older)}
+
+
+def load_pages(model, directory):
+    """Load every TOML file in directory; return a Counter of what happened to the rows."""
+    outcome = Counter()
+    for path in sorted(directory.glob("*.toml")):
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        values = _file_values(model, data)
+        page = model.objects.filter(slug=data["slug"]).first()
+        if page is None:
+            page = model(slug=data["slug"], status=model.Status.PUBLISHED, position=data.get("position", 100))
+            _apply(page, values)
+            outcome["created"] += 1
+            continue
+        row = _row_values(page)
+        if fingerprint(row) == fingerprint(values):
+            outcome["unchanged"] += 1
+        elif page.loaded_hash in _fingerprints(row):
+            _apply(page, values)
+            outcome["updated"] += 1
+        else:
+            outcome["kept staff edits"] += 1
+    return outcome
+
+
+@transaction.atomic
+def load_all():
+    if not Practice.objects.exists():
+        Practice.demo().save()
+    if not TeamMember.objects.exists():
+        TeamMember.objects.bulk_create(TeamMember.demo_team())
+    return {model._meta.app_label: load_pages(model, content_dir(model)) for model in page_models()}

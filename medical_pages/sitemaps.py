@@ -1,0 +1,13 @@
+from django.contrib.sitemaps import Sitemap
+
+
+class MedicalPageSitemap(Sitemap):
+    """The published pages of one kind; each content app declares its own in its sitemaps module."""
+
+    model = None
+
+    def items(self):
+        return self.model.objects.published()
+
+    def lastmod(self, page):
+        return page.updated

@@ -1,0 +1,217 @@
+"""Medical pages patients can trust: one urgent-care voice, a source on every figure, a named reviewer."""
+
+import ast
+import re
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clinic_site.models import TeamMember
+from conditions.models import Condition
+from guides.models import Guide
+from tests import content_checks
+from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
+from tests.pages import anonymous_client, parse, sitemap_paths
+
+MEDICAL_PATHS = (
+    [f"/conditions/{slug}/" for slug in CONDITION_SLUGS]
+    + [f"/treatments/{slug}/" for slug in TREATMENT_SLUGS]
+    + [guide_path(slug) for slug in GUIDE_SLUGS]
+)
+NEW_PATHS = [
+    "/eye-care/",
+    "/conditions/head-and-neck-tumors/",
+    "/conditions/infections-and-inflammation/",
+    "/conditions/facial-palsy-in-children/",
+    "/facial-nerve-grading/",
+    "/your-first-consultation/",
+    "/choosing-a-treatment/synkinesis/",
+    "/choosing-a-treatment/smile/",
+    "/living-with-facial-palsy/",
+]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def client(content):
+    return anonymous_client()
+
+
+def emergency_tier(html):
+    """The words of the urgent box's first tier, tags removed."""
+    match = re.search(r'class="urgent-tier urgent-tier--emergency">(.*?)</div>', html, re.DOTALL)
+    assert match, "no emergency tier on the page"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+@pytest.mark.parametrize("path", [*MEDICAL_PATHS, "/", "/contact/"])
+def test_the_first_urgent_tier_sends_a_sudden_droop_alone_or_any_doubt_to_911(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    tier = emergency_tier(response.content.decode())
+    assert tier.startswith("Call 911 now")
+    assert "droops suddenly, even with no other signs" in tier
+    assert "if you are not sure" in tier
+    assert "Call even if it goes away" in tier
+    # The old box asked for a droop AND arm weakness or trouble speaking before calling.
+    assert "and there is also weakness" not in response.content.decode()
+
+
+def test_the_form_and_the_confirmation_email_use_the_same_tiers(client, settings):
+    from consultations import emails
+    from tests.consultation_fixtures import make_request
+
+    form_html = client.get("/consultation/").content.decode()
+    assert "droops suddenly, even with no other signs" in emergency_tier(form_html)
+    message = emails.patient_confirmation(make_request(email="pat@example.com"))
+    assert "CALL 911 NOW" in message.body
+    assert "if one side of the face droops suddenly, even with no other signs;" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("path", MEDICAL_PATHS)
+def test_every_medical_page_names_its_reviewer_with_the_date_also_in_structured_data(client, path):
+    page = parse(client.get(path))
+    html = client.get(path).content.decode()
+    reviewer = TeamMember.objects.reviewers().get()
+    assert f'Medically reviewed by <a href="/about/">{reviewer.name_with_credentials}</a>' in html
+    web_page = next(n for n in page.json_ld[0]["@graph"] if n["@type"] == "MedicalWebPage")
+    assert web_page["reviewedBy"] == {
+        "@type": "Person",
+        "name": reviewer.name,
+        "jobTitle": reviewer.role,
+        "honorificSuffix": reviewer.credentials,
+    }
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", web_page["lastReviewed"])
+
+
+@pytest.mark.parametrize("path", MEDICAL_PATHS)
+def test_every_figure_links_to_an_entry_of_the_page_source_list(client, path):
+    html = client.get(path).content.decode()
+    targets = set(re.findall(r'<sup class="ref">\[(.*?)\]</sup>', html))
+    assert targets, "no numbered source on the page"
+    numbers = {n for group in targets for n in re.findall(r'href="#source-(\d+)" aria-label="Source \1"', group)}
+    for number in numbers:
+        entry = re.search(rf'<li id="source-{number}"><a href="(https?://[^"]+)">', html)
+        assert entry, f"source {number} is cited but not listed"
+    listed = re.findall(r'<li id="source-(\d+)">', html)
+    assert set(listed) == numbers, "every listed source is cited, and only those"
+    assert "[@" not in html, "a marker was left unrendered"
+
+
+def test_the_about_page_lists_the_team_from_its_records(client):
+    TeamMember.objects.create(name="Dr. Casey Demo", credentials="PhD", role="Psychologist (fictional demo)")
+    response = client.get("/about/")
+    html = response.content.decode()
+    assert "Dr. Casey Demo, PhD" in html and "Psychologist (fictional demo)" in html
+    types = [n["@type"] for n in parse(response).json_ld[0]["@graph"]]
+    assert "Physician" in types and "Person" in types
+
+
+def test_a_page_reviewed_13_months_ago_is_listed_as_due(admin_client, content):
+    stale = Condition.objects.get(slug="synkinesis")
+    stale.last_reviewed = timezone.localdate() - timedelta(days=396)
+    stale.save()
+    html = admin_client.get("/admin/conditions/condition/?review=due").content.decode()
+    assert f"/admin/conditions/condition/{stale.pk}/change/" in html
+    assert html.count("Due for review") == 1
+    others = Condition.objects.exclude(pk=stale.pk)
+    assert not any(f"/admin/conditions/condition/{pk}/change/" in html for pk in others.values_list("pk", flat=True))
+    full_list = admin_client.get("/admin/conditions/condition/").content.decode()
+    assert full_list.count("Due for review") == 1 and full_list.count("Up to date") == others.count()
+
+
+def test_staff_cannot_save_a_figure_without_a_source(content):
+    page = Condition.objects.get(slug="bells-palsy")
+    page.body += "\n\nAbout 50% of people feel better."
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "A figure needs a source marker" in str(error.value.message_dict["body"])
+    page.body = page.body.replace("feel better.", "feel better [@NOPE].")
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "NOPE" in str(error.value.message_dict["body"])
+    page.sources += "\n- COPY: [A copy](https://www.scribd.com/document/1)"
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "mirror" in str(error.value.message_dict["sources"])
+
+
+def test_a_guide_cannot_take_an_address_the_site_already_uses(content):
+    guide = Guide.objects.get(slug="eye-care")
+    guide.slug = "about"
+    with pytest.raises(ValidationError) as error:
+        guide.full_clean()
+    assert "slug" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda text: text.replace("tumor", "tumour", 1), "British spellings"),
+        (lambda text: text.replace("prednisone", "prednisolone", 1), "British spellings"),
+        (lambda text: re.sub(r"\]\(https://[^/)]+", "](https://staging.example.org", text, count=1), "mirror"),
+        (
+            lambda text: text.replace("Bell's palsy is", "About 40% notice it. Bell's palsy is", 1),
+            "figure without a source",
+        ),
+        (lambda text: text.replace("[@", "[@UNKNOWN", 1), "markers name sources not in the list"),
+        (lambda text: text.replace("Bell's palsy is", "Our team includes psychologists. Bell's palsy is", 1), "claims"),
+    ],
+)
+def test_the_content_checks_refuse(tmp_path, change, problem):
+    original = ROOT / "conditions" / "content" / "bells-palsy.toml"
+    assert content_checks.problems(original, "condition") == []
+    copy = tmp_path / "bells-palsy.toml"
+    shutil.copy(original, copy)
+    changed = change(original.read_text())
+    assert changed != original.read_text(), "the test's change found nothing to change"
+    copy.write_text(changed)
+    assert any(problem in found for found in content_checks.problems(copy, "condition"))
+
+
+@pytest.mark.parametrize("path", NEW_PATHS)
+def test_new_pages_are_listed_and_linked_both_ways(client, path):
+    assert client.get(path).status_code == 200
+    assert path in sitemap_paths(client)
+    lists = {"/conditions/": "/conditions/", "/": "/guides/", "/choosing-a-treatment/": "/guides/"}
+    listing = next(
+        lists[prefix] for prefix in ("/conditions/", "/choosing-a-treatment/", "/") if path.startswith(prefix)
+    )
+    assert path in parse(client.get(listing)).links
+    outgoing = [link for link in parse(client.get(path)).links if link in MEDICAL_PATHS and link != path]
+    assert outgoing, f"{path} links to no other medical page"
+    incoming = [other for other in MEDICAL_PATHS if other != path and path in parse(client.get(other)).links]
+    assert incoming, f"no other medical page links to {path}"
+
+
+def test_the_home_route_for_an_eye_that_does_not_close_leads_to_eye_care(client):
+    html = client.get("/").content.decode()
+    assert re.search(r'<a href="/eye-care/">My eye does not close all the way</a>', html)
+
+
+def _imports(package):
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+def test_shared_code_never_imports_the_apps_that_use_it():
+    content_apps = {"conditions", "treatments", "guides", "consultations"}
+    assert _imports("clinic_site") & (content_apps | {"medical_pages"}) == set()
+    assert _imports("medical_pages") & content_apps == set()
+    assert "conditions" not in _imports("treatments"), "one direction between conditions and treatments"
+    assert _imports("guides") & {"conditions", "treatments", "consultations"} == set()
