@@ -22,5 +22,7 @@ SECURE_HSTS_SECONDS = 0
 
 # The live server serves static files through the finders, which know the source names only.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# whitenoise warns on every request when its root is missing; tests never collect into it.
+STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
