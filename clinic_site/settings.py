@@ -261,6 +261,11 @@ CLINIC_CONSULTATION_FORM_MAX_AGE = int(os.environ.get("CLINIC_CONSULTATION_FORM_
 CLINIC_CONSULTATION_DUPLICATE_WINDOW = int(os.environ.get("CLINIC_CONSULTATION_DUPLICATE_WINDOW", 10 * 60))
 # A staff notice not sent this long after a request arrived is overdue: re-enqueued and shown in the admin.
 CLINIC_NOTICE_OVERDUE_SECONDS = int(os.environ.get("CLINIC_NOTICE_OVERDUE_SECONDS", 5 * 60))
+# Seconds to wait before each new attempt at a failed e-mail; one more attempt than there are
+# delays (six over about a day by default), then the e-mail is marked failed and shown to staff.
+CLINIC_MAIL_RETRY_DELAYS = [int(delay) for delay in env_list("CLINIC_MAIL_RETRY_DELAYS", "300,1800,7200,21600,57600")]
+# Finished task results (the worker's record of each e-mail task) are deleted after this many days.
+CLINIC_TASK_RESULT_DAYS = int(os.environ.get("CLINIC_TASK_RESULT_DAYS", 14))
 # Completed, closed and spam requests are deleted this many days after they were received.
 CLINIC_RETENTION_DAYS = int(os.environ.get("CLINIC_RETENTION_DAYS", 730))
 # Region for phone numbers typed without an international prefix (ISO 3166 code).

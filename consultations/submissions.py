@@ -13,7 +13,7 @@ from consultations import rate_limit
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.references import new_reference
-from consultations.tasks import enqueue_notices
+from consultations.tasks import owe_notices
 
 # Fields whose values make two requests "the same request" when they arrive close together.
 FINGERPRINT_FIELDS = (
@@ -87,7 +87,7 @@ def submit(form, token_hash, client_address, spam=False):
                 )
                 if not spam:
                     # Same transaction: the task rows commit with the request, or neither does.
-                    enqueue_notices(consultation, now)
+                    owe_notices(consultation, now)
                 return consultation
         except IntegrityError:
             # The same form sent twice at once (a double click): the other submission won.

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, Delivery
 from tests.consultation_fixtures import FormClient, answers, database_env, free_port, smtp, start_gunicorn  # noqa: F401
 
 CLIENTS = 50
@@ -50,7 +50,7 @@ def test_50_concurrent_requests_are_all_stored_and_announced(production_like_ser
     staff_subjects = [m for m in smtp.messages if "To: frontdesk@clinic.example" in m]
     assert len(staff_subjects) == CLIENTS
     assert {ref for ref in references if any(ref in m for m in staff_subjects)} == references
-    assert not ConsultationRequest.objects.filter(notified_at__isnull=True).exists()
+    assert not Delivery.objects.filter(kind="staff", sent_at__isnull=True).exists()
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def test_valid_request_is_stored_with_consent_proof_and_notices_queued(client, c
     assert consultation.treatments_of_interest == ["eyelid-weight"]
     assert consultation.phone == "+12025550143"
     assert consultation.status == "new"
-    assert consultation.notice_enqueued_at is not None
+    assert consultation.deliveries.get(kind="staff").enqueued_at is not None
     tasks = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert tasks == ["consultations.tasks.email_patient", "consultations.tasks.notify_staff"]
     # Only the request's id goes to the task queue, which staff can browse in the admin.

@@ -133,4 +133,4 @@ def test_a_refused_patient_address_is_not_written_to_logs_or_task_results(client
     for fragment in MARKER_FRAGMENTS:
         assert fragment not in stored
         assert fragment not in logged
-    assert consultation.notified_at is not None  # the staff notice still went out
+    assert consultation.deliveries.get(kind="staff").sent_at is not None  # the staff notice still went out

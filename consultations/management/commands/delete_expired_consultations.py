@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from consultations import rate_limit
-from consultations.retention import delete_expired, expired_requests
+from consultations import housekeeping
+from consultations.retention import expired_requests
 
 
 class Command(BaseCommand):
@@ -16,9 +16,8 @@ class Command(BaseCommand):
             count = expired_requests().count()
             self.stdout.write(f"{count} consultation request(s) would be deleted.")
             return
-        count = delete_expired()
-        # Rate-limit counts are only needed for the length of their window.
-        rate_limit.prune()
+        # Also forgets rate-limit counts past their window and old task results.
+        count = housekeeping.run_daily()
         self.stdout.write(
             f"Deleted {count} consultation request(s) finished and older than {settings.CLINIC_RETENTION_DAYS} days."
         )
