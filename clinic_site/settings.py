@@ -157,6 +157,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CLINIC_CACHE_PREFIX", "clinic"),
+            # A page renders without the cache rather than wait on it (clinic_site.page_cache).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
+                "socket_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
+            },
         }
     }
 elif DEBUG:

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from consultations.models import ConsultationRequest, Delivery
 from tests.consultation_fixtures import Mailbox, free_port, post_data, smtp, smtp_mailers  # noqa: F401
+from tests.servers import stop
 
 URL = "/consultation/"
 MARKERS = {
@@ -166,8 +167,8 @@ def test_a_worker_killed_mid_task_does_not_leave_staff_untold(client, transactio
         run_worker()
         mailbox.wait_for(1)
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.kill()
+        if worker is not None:
+            stop(worker)
         controller.stop()
     [staff] = messages_to(mailbox, "frontdesk@clinic.example")
     assert consultation.reference in staff["Subject"]
@@ -327,12 +328,7 @@ def test_a_slow_mail_server_does_not_hold_up_staff(client, transactional_db, set
         assert mailbox.in_data  # the mail was still being sent all along
     finally:
         if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(10)
+            stop(worker)
         controller.stop()
 
 
