@@ -1,11 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clinic_site.site_url import SiteSitemap
 from conditions.models import Condition
 from treatments.models import Treatment
 
 
-class SitePagesSitemap(Sitemap):
+class SitePagesSitemap(SiteSitemap):
     def items(self):
         return [
             "home",
@@ -22,7 +22,7 @@ class SitePagesSitemap(Sitemap):
         return reverse(item)
 
 
-class MedicalPageSitemap(Sitemap):
+class MedicalPageSitemap(SiteSitemap):
     model = None
 
     def items(self):
