@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site.release import release_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -78,14 +80,20 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
-# Absolute base URL for links that leave the request (e-mails, canonical links).
-CLINIC_SITE_URL = os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base URL for links that leave the request (sitemap, canonical links, structured data,
+# e-mails); never taken from a request's Host header (clinic_site.site_url).
+CLINIC_SITE_URL = (
+    os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000") if DEBUG else required("CLINIC_SITE_URL")
+).rstrip("/")
+if urlsplit(CLINIC_SITE_URL).scheme not in ("http", "https") or not urlsplit(CLINIC_SITE_URL).netloc:
+    raise ImproperlyConfigured(f"CLINIC_SITE_URL must be an absolute http(s) URL, not {CLINIC_SITE_URL!r}.")
 
 # Shown in the urgent-care notices: the local emergency number.
 CLINIC_EMERGENCY_NUMBER = os.environ.get("CLINIC_EMERGENCY_NUMBER", "911")
 
-# Changes with every deployment: part of page ETags and page-cache keys.
-CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE", "dev")
+# Changes with every deployment: part of page ETags and page-cache keys. Unset, it is a digest of
+# the static files' manifest, the templates and the code, so it still changes when they do.
+CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE") or release_digest(BASE_DIR, BASE_DIR / "staticfiles")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -202,7 +210,9 @@ MAILERS = {
         os.environ.get("CLINIC_EMAIL_URL", "console://") if DEBUG else required("CLINIC_EMAIL_URL")
     )
 }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost") if DEBUG else required("DEFAULT_FROM_EMAIL")
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. Every page is same-origin only: no inline script or style, so no nonce.
@@ -251,7 +261,9 @@ LOGGING = {
 
 # Consultation requests.
 # Who is told that a request has arrived (comma-separated e-mail addresses).
-CLINIC_STAFF_EMAILS = env_list("CLINIC_STAFF_EMAILS", "frontdesk@localhost")
+CLINIC_STAFF_EMAILS = env_list(
+    "CLINIC_STAFF_EMAILS", "frontdesk@localhost" if DEBUG else required("CLINIC_STAFF_EMAILS")
+)
 # Proxies whose X-Forwarded-For is believed when working out a client's address (addresses or networks).
 CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
 # Requests accepted per client address per window; 0 switches the rate limit off.
