@@ -287,6 +287,8 @@ CLINIC_MAIL_RETRY_DELAYS = [int(delay) for delay in env_list("CLINIC_MAIL_RETRY_
 CLINIC_TASK_RESULT_DAYS = int(os.environ.get("CLINIC_TASK_RESULT_DAYS", 14))
 # Completed, closed and spam requests are deleted this many days after they were received.
 CLINIC_RETENTION_DAYS = int(os.environ.get("CLINIC_RETENTION_DAYS", 730))
+# Requests left open (new, contacted, scheduled) are deleted once unchanged for this many days.
+CLINIC_OPEN_RETENTION_DAYS = int(os.environ.get("CLINIC_OPEN_RETENTION_DAYS", 1095))
 # Region for phone numbers typed without an international prefix (ISO 3166 code).
 CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "US")
 # Staff sessions end after this long idle; only staff have sessions, public pages never start one.

@@ -6,7 +6,10 @@ from consultations.retention import expired_requests
 
 
 class Command(BaseCommand):
-    help = "Delete completed, closed and spam consultation requests older than CLINIC_RETENTION_DAYS."
+    help = (
+        "Delete completed, closed and spam consultation requests older than CLINIC_RETENTION_DAYS, and open ones "
+        "unchanged for CLINIC_OPEN_RETENTION_DAYS. The worker's sweep loop runs this daily."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count what would be deleted; delete nothing.")
@@ -19,5 +22,6 @@ class Command(BaseCommand):
         # Also forgets rate-limit counts past their window and old task results.
         count = housekeeping.run_daily()
         self.stdout.write(
-            f"Deleted {count} consultation request(s) finished and older than {settings.CLINIC_RETENTION_DAYS} days."
+            f"Deleted {count} consultation request(s): finished and older than {settings.CLINIC_RETENTION_DAYS} days, "
+            f"or left open and unchanged for {settings.CLINIC_OPEN_RETENTION_DAYS} days."
         )
