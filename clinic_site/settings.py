@@ -234,6 +234,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A failed CSRF check (cookies blocked, a stale tab) gets a page in the site's layout, and the
+# consultation form comes back filled in.
+CSRF_FAILURE_VIEW = "consultations.views.csrf_failure"
 
 if not DEBUG:
     # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.

@@ -3,6 +3,7 @@ import logging
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -24,6 +25,11 @@ RECEIPT_MAX_AGE = 60 * 60
 EXPIRED_FORM = _("This form was open for a long time. Check your answers and send it again.")
 BROKEN_FORM = _("Something went wrong with the form. Check your answers and send it again.")
 TOO_QUICK = _("Please check your answers, then send the form again.")
+NOT_SENT = _(
+    "Your request was not sent yet: your browser did not send back the cookie this form needs. "
+    "Your answers are below. Check them and press “Send my request” again. "
+    "If this happens again, allow cookies for this site, or call us."
+)
 
 
 def _initial(request):
@@ -36,8 +42,8 @@ def _initial(request):
     return initial
 
 
-def _render_form(request, form, status=200, notice=None):
-    context = {"form": form, "form_token": form_tokens.issue_token(), "notice": notice}
+def _render_form(request, form, status=200, notice=None, form_token=None):
+    context = {"form": form, "form_token": form_token or form_tokens.issue_token(), "notice": notice}
     return render(request, "consultations/request_form.html", context, status=status)
 
 
@@ -119,3 +125,29 @@ def request_received(request):
     if consultation is None:
         return redirect("consultations:request")
     return render(request, "consultations/request_received.html", {"consultation": consultation})
+
+
+@sensitive_post_parameters()
+@never_cache
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a page in the site's layout, in plain words, status 403.
+
+    On the consultation form the patient's answers are shown again (validated and escaped like any
+    post) with a new CSRF cookie and token, so nothing they typed is lost. The form keeps its own
+    token when it is genuine: sending it again still makes one request.
+    """
+    try:
+        is_consultation = resolve(request.path_info).view_name == "consultations:request"
+    except Resolver404:
+        is_consultation = False
+    if not is_consultation or request.method != "POST":
+        return render(request, "403_csrf.html", status=403)
+    logger.warning("Consultation form refused by the CSRF check; answers shown again")
+    form = ConsultationRequestForm(request.POST)
+    form.is_valid()
+    posted_token = request.POST.get("form_token", "")
+    try:
+        form_tokens.read_token(posted_token, settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
+    except form_tokens.BadToken:
+        posted_token = None
+    return _render_form(request, form, status=403, notice=NOT_SENT, form_token=posted_token)

@@ -299,3 +299,47 @@ def test_the_reply_time_promised_is_the_practices_own(client, content):
     html = client.get(URL).content.decode()
     assert "Our front desk team will contact you in the way you asked." in html
     assert "working days" not in html
+
+
+def test_a_post_without_the_csrf_cookie_keeps_the_answers(content, gates_off):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    data = post_data(
+        name="Ada <b>Example</b>",
+        concern="synkinesis",
+        onset="3-weeks",
+        treatments=["eyelid-weight"],
+        message='My eye "waters" <script>alert(1)</script>',
+    )
+    response = browser.post(URL, data)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your request was not sent yet" in html
+    assert '<main id="main-content"' in html  # the site's own layout
+    assert 'value="Ada &lt;b&gt;Example&lt;/b&gt;"' in html
+    assert 'value="ada@example.com"' in html
+    assert '<option value="synkinesis" selected>' in html
+    assert re.search(r'value="eyelid-weight"[^>]*checked', html)
+    assert re.search(r'value="3-weeks"[^>]*checked', html)
+    assert "My eye &quot;waters&quot; &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert not ConsultationRequest.objects.exists()
+
+    # A fresh CSRF cookie and token came with it: sending the refilled form now works, once.
+    assert "csrftoken" in response.cookies
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    assert token == data["form_token"]  # the same form: sending it twice still makes one request
+    resent = browser.post(URL, {**data, "csrfmiddlewaretoken": csrf, "form_token": token})
+    assert resent.status_code == 302
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_a_csrf_failure_elsewhere_is_a_plain_page_in_the_site_layout(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your form could not be sent" in html and '<main id="main-content"' in html
