@@ -35,11 +35,15 @@ class RateLimited(Exception):
     pass
 
 
+class TokenUsed(Exception):
+    """The form's token already made a request with other answers: one token, one request."""
+
+
 def fingerprint(cleaned):
     content = {field: cleaned.get(field) for field in FINGERPRINT_FIELDS}
     content["name"] = content["name"].casefold()
     content["email"] = content["email"].casefold()
-    content["treatments"] = sorted(content["treatments"])
+    content["treatments"] = sorted(set(content["treatments"]))
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -93,6 +97,8 @@ def submit(form, token_hash, client_address, spam=False):
             # The same form sent twice at once (a double click): the other submission won.
             existing = existing_for_token(token_hash)
             if existing is not None:
+                if existing.fingerprint != digest:
+                    raise TokenUsed from None
                 return existing
             # Otherwise a reference clash, vanishingly rare: try again with a new one.
     raise RuntimeError("Could not store the consultation request after three attempts.")

@@ -282,13 +282,35 @@ def test_client_address_trusts_only_configured_proxies(settings, remote, forward
     assert client_address(request) == expected
 
 
-def test_a_form_changed_and_sent_again_with_its_old_token_is_kept_too(client, content, gates_off):
+def test_a_form_changed_and_sent_again_with_its_used_token_is_refused_politely(client, content, gates_off):
     data = post_data()
     client.post(URL, data)
     changed = {**data, "message": "I forgot to say something"}
-    assert client.post(URL, changed).status_code == 302
-    assert client.post(URL, changed).status_code == 302  # and a double click on that one
+    response = client.post(URL, changed)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This form was already sent" in html
+    assert "I forgot to say something" in html  # the answers are kept
+    new_token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    assert new_token != data["form_token"]
+    assert list(ConsultationRequest.objects.values_list("message", flat=True)) == [""]
+    # Sent again with the new token, the changed answers are a request of their own.
+    assert client.post(URL, {**changed, "form_token": new_token}).status_code == 302
     assert sorted(ConsultationRequest.objects.values_list("message", flat=True)) == ["", "I forgot to say something"]
+
+
+def test_the_same_form_sent_again_is_the_same_request(client, content, gates_off):
+    data = post_data()
+    client.post(URL, data)
+    first = client.cookies["consultation_receipt"].value
+    assert client.post(URL, data).status_code == 302
+    assert client.cookies["consultation_receipt"].value.split(":")[0] == first.split(":")[0]
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_repeated_treatments_are_stored_once(client, content, gates_off):
+    send(client, treatments=["botox", "eyelid-weight"] * 450)
+    assert ConsultationRequest.objects.get().treatments_of_interest == ["botox", "eyelid-weight"]
 
 
 def test_the_reply_time_promised_is_the_practices_own(client, content):
@@ -343,3 +365,20 @@ def test_a_csrf_failure_elsewhere_is_a_plain_page_in_the_site_layout(db):
     assert response.status_code == 403
     html = response.content.decode()
     assert "Your form could not be sent" in html and '<main id="main-content"' in html
+
+
+def test_the_rate_limit_counts_an_ipv6_client_by_its_64_network_and_ipv4_exactly(client, content, settings):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 2
+
+    def status(address, number):
+        return client.post(URL, post_data(message=f"Request {number}"), REMOTE_ADDR=address).status_code
+
+    # One host rotating through its /64 is one client.
+    assert [status(f"2001:db8:1:2::{n}", n) for n in range(1, 4)] == [302, 302, 429]
+    assert status("2001:db8:1:2:ffff:ffff:ffff:ffff", 4) == 429
+    assert status("2001:db8:1:3::1", 5) == 302  # the next /64 is someone else
+    # IPv4 addresses are counted one by one, also when written as IPv4-mapped IPv6.
+    assert [status("198.51.100.7", n) for n in range(6, 9)] == [302, 302, 429]
+    assert status("::ffff:198.51.100.7", 9) == 429
+    assert status("198.51.100.8", 10) == 302
