@@ -378,3 +378,42 @@ def test_the_daily_clean_up_prunes_old_task_results(client, transactional_db, sm
     assert not DBTaskResult.objects.exists()
     # The request and its delivery record stay: retention deletes only finished requests.
     assert ConsultationRequest.objects.get().deliveries.filter(sent_at__isnull=False).count() == 2
+
+
+def test_copies_of_a_task_running_at_once_send_the_mail_once(transactional_db, smtp, settings):  # noqa: F811
+    """Copies that reach the delivery together (here lined up behind a lock the test holds) send once."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from consultations.tasks import deliver, owe_notices
+    from tests.consultation_fixtures import make_request
+
+    settings.CLINIC_STAFF_EMAILS = ["frontdesk@clinic.example"]
+    consultation = make_request(email="", preferred_contact="phone")
+    with transaction.atomic():
+        owe_notices(consultation)
+    errors = []
+
+    def copy_of_the_task():
+        try:
+            deliver(consultation.pk, Delivery.Kind.STAFF_NOTICE)
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Delivery.objects.select_for_update().get(request=consultation)
+        copies = [threading.Thread(target=copy_of_the_task) for _ in range(8)]
+        for copy in copies:
+            copy.start()
+        # Every copy has read the row, or is waiting on its lock, before the lock goes.
+        time.sleep(3)
+    for copy in copies:
+        copy.join(30)
+    assert errors == []
+    smtp.wait_for(1)
+    time.sleep(0.5)  # a second message, if any, would have arrived by now
+    assert len(messages_to(smtp, "frontdesk@clinic.example")) == 1
+    assert staff_delivery(consultation).attempts == 1
