@@ -294,7 +294,8 @@ def test_closed_and_spam_requests_are_never_mailed_again(
 
 
 def test_a_slow_mail_server_does_not_hold_up_staff(client, transactional_db, settings, open_gates, admin_client):
-    mailbox = Mailbox(data_delay=30)
+    # Long enough to see the admin save return while the worker waits, short enough to end the test.
+    mailbox = Mailbox(data_delay=10)
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
