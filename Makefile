@@ -10,7 +10,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 	DJANGO_ALLOWED_HOSTS=clinic.example DATABASE_URL=$(TEST_DATABASE_URL) \
-	REDIS_URL=redis://127.0.0.1:6379/0 CLINIC_EMAIL_URL=smtp+tls://mailer.example:587
+	REDIS_URL=redis://127.0.0.1:6379/0 CLINIC_EMAIL_URL=smtp+tls://mailer.example:587 \
+	CLINIC_SITE_URL=https://clinic.example CLINIC_STAFF_EMAILS=frontdesk@clinic.example \
+	DEFAULT_FROM_EMAIL=clinic@clinic.example
 
 # Django 6 needs Python 3.12 or newer; the system python3 may be older, so look for one.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python $(HOME)/.pyenv/versions/3.12*/bin/python python3; do \
@@ -21,7 +23,7 @@ PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/version
 help:
 	@echo "make run    - demo site with SQLite at http://127.0.0.1:$(PORT) (prints an admin login)"
 	@echo "make test   - every gate: lint, checks, migrations, deploy check, tests (PostgreSQL, Chromium)"
-	@echo "make serve  - production configuration under gunicorn on 127.0.0.1:\$$PORT (needs DJANGO_SECRET_KEY)"
+	@echo "make serve  - production configuration under gunicorn on 127.0.0.1:\$$PORT (needs the variables in README)"
 	@echo "make superuser - create an admin account interactively"
 	@echo "make worker - task worker and notification sweep (staff notices, patient confirmations)"
 	@echo "make bench  - throughput and p50/p99 latency of consultation form submissions (gunicorn, PostgreSQL)"
@@ -67,7 +69,8 @@ superuser: $(VENV)/.installed-run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
 
 serve: $(VENV)/.installed-run
-	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (and see README for the other variables)."; exit 1; }
+	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL; do \
+		test -n "$${!name}" || { echo "Set $$name (README, Configuration, lists every variable)."; exit 1; }; done
 	export DJANGO_DEBUG=false DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}; \
 	$(PY) manage.py migrate --verbosity 0 && \

@@ -98,6 +98,19 @@ class Practice(models.Model):
         return [self.street_address, city]
 
 
+class PageGeneration(models.Model):
+    """How many times content was saved: the page cache's generation, kept where edits are kept.
+
+    The page cache (clinic_site.page_cache) copies it into Redis; an edit saved while Redis was
+    unreachable still moves it on, so a page cached before that edit is never served afterwards.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.value)
+
+
 def practice_for(request):
     """The practice identity, read once per request however many templates and views ask."""
     if not hasattr(request, "_practice"):

@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site.release import release_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -78,14 +80,20 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
-# Absolute base URL for links that leave the request (e-mails, canonical links).
-CLINIC_SITE_URL = os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base URL for links that leave the request (sitemap, canonical links, structured data,
+# e-mails); never taken from a request's Host header (clinic_site.site_url).
+CLINIC_SITE_URL = (
+    os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000") if DEBUG else required("CLINIC_SITE_URL")
+).rstrip("/")
+if urlsplit(CLINIC_SITE_URL).scheme not in ("http", "https") or not urlsplit(CLINIC_SITE_URL).netloc:
+    raise ImproperlyConfigured(f"CLINIC_SITE_URL must be an absolute http(s) URL, not {CLINIC_SITE_URL!r}.")
 
 # Shown in the urgent-care notices: the local emergency number.
 CLINIC_EMERGENCY_NUMBER = os.environ.get("CLINIC_EMERGENCY_NUMBER", "911")
 
-# Changes with every deployment: part of page ETags and page-cache keys.
-CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE", "dev")
+# Changes with every deployment: part of page ETags and page-cache keys. Unset, it is a digest of
+# the static files' manifest, the templates and the code, so it still changes when they do.
+CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE") or release_digest(BASE_DIR, BASE_DIR / "staticfiles")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,6 +167,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CLINIC_CACHE_PREFIX", "clinic"),
+            # A page renders without the cache rather than wait on it (clinic_site.page_cache).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
+                "socket_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
+            },
         }
     }
 elif DEBUG:
@@ -199,7 +212,9 @@ MAILERS = {
         os.environ.get("CLINIC_EMAIL_URL", "console://") if DEBUG else required("CLINIC_EMAIL_URL")
     )
 }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost") if DEBUG else required("DEFAULT_FROM_EMAIL")
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. Every page is same-origin only: no inline script or style, so no nonce.
@@ -221,11 +236,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A failed CSRF check (cookies blocked, a stale tab) gets a page in the site's layout, and the
+# consultation form comes back filled in.
+CSRF_FAILURE_VIEW = "consultations.views.csrf_failure"
 
 if not DEBUG:
     # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers ask for the health check over plain HTTP, behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -248,7 +268,9 @@ LOGGING = {
 
 # Consultation requests.
 # Who is told that a request has arrived (comma-separated e-mail addresses).
-CLINIC_STAFF_EMAILS = env_list("CLINIC_STAFF_EMAILS", "frontdesk@localhost")
+CLINIC_STAFF_EMAILS = env_list(
+    "CLINIC_STAFF_EMAILS", "frontdesk@localhost" if DEBUG else required("CLINIC_STAFF_EMAILS")
+)
 # Proxies whose X-Forwarded-For is believed when working out a client's address (addresses or networks).
 CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
 # Requests accepted per client address per window; 0 switches the rate limit off.
@@ -263,8 +285,15 @@ CLINIC_CONSULTATION_FORM_MAX_AGE = int(os.environ.get("CLINIC_CONSULTATION_FORM_
 CLINIC_CONSULTATION_DUPLICATE_WINDOW = int(os.environ.get("CLINIC_CONSULTATION_DUPLICATE_WINDOW", 10 * 60))
 # A staff notice not sent this long after a request arrived is overdue: re-enqueued and shown in the admin.
 CLINIC_NOTICE_OVERDUE_SECONDS = int(os.environ.get("CLINIC_NOTICE_OVERDUE_SECONDS", 5 * 60))
+# Seconds to wait before each new attempt at a failed e-mail; one more attempt than there are
+# delays (six over about a day by default), then the e-mail is marked failed and shown to staff.
+CLINIC_MAIL_RETRY_DELAYS = [int(delay) for delay in env_list("CLINIC_MAIL_RETRY_DELAYS", "300,1800,7200,21600,57600")]
+# Finished task results (the worker's record of each e-mail task) are deleted after this many days.
+CLINIC_TASK_RESULT_DAYS = int(os.environ.get("CLINIC_TASK_RESULT_DAYS", 14))
 # Completed, closed and spam requests are deleted this many days after they were received.
 CLINIC_RETENTION_DAYS = int(os.environ.get("CLINIC_RETENTION_DAYS", 730))
+# Requests left open (new, contacted, scheduled) are deleted once unchanged for this many days.
+CLINIC_OPEN_RETENTION_DAYS = int(os.environ.get("CLINIC_OPEN_RETENTION_DAYS", 1095))
 # Region for phone numbers typed without an international prefix (ISO 3166 code).
 CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "US")
 # Staff sessions end after this long idle; only staff have sessions, public pages never start one.

@@ -1,12 +1,13 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils.module_loading import module_has_submodule
 
+from clinic_site.site_url import SiteSitemap
 
-class SitePagesSitemap(Sitemap):
+
+class SitePagesSitemap(SiteSitemap):
     def items(self):
         return [
             "home",

@@ -1,10 +1,6 @@
 """schema.org JSON-LD for the public pages, built as plain dicts and rendered by {% json_ld %}."""
 
-from django.conf import settings
-
-
-def absolute(path):
-    return settings.CLINIC_SITE_URL + path
+from clinic_site.site_url import absolute_url as absolute
 
 
 def practice_nodes(practice):

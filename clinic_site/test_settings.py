@@ -10,6 +10,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # One prefix per test run, inherited by server processes the tests start, so runs never share pages.
 os.environ.setdefault("CLINIC_CACHE_PREFIX", f"clinic-test-{uuid.uuid4().hex[:8]}")
 os.environ.setdefault("CLINIC_EMAIL_URL", "smtp://127.0.0.1:2525")
+os.environ.setdefault("CLINIC_SITE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("CLINIC_STAFF_EMAILS", "frontdesk@clinic.example")
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "clinic@clinic.example")
 os.environ["DJANGO_DEBUG"] = "false"
 
 from clinic_site.settings import *  # noqa: E402, F403

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from clinic_site import views
+from clinic_site.health import healthz
 from clinic_site.page_cache import cached_page
 from clinic_site.sitemaps import discover as discover_sitemaps
 
@@ -38,6 +39,7 @@ urlpatterns = [
     ),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": discover_sitemaps()}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Last: guides have short addresses at the top of the site (/eye-care/), after every other page.
     path("", include("guides.urls")),

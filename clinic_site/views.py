@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.conf import settings
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -63,3 +64,12 @@ class PrivacyView(SitePageView):
     title = _("Privacy notice")
     description = _("What we collect when you contact us, why, how long we keep it, and your rights.")
     extra_context = {"notice_version": privacy.NOTICE_VERSION}
+
+    def get_context_data(self, **kwargs):
+        # The periods the worker's daily clean-up applies (consultations.retention), in days.
+        return super().get_context_data(
+            retention_days=settings.CLINIC_RETENTION_DAYS,
+            open_retention_days=settings.CLINIC_OPEN_RETENTION_DAYS,
+            task_result_days=settings.CLINIC_TASK_RESULT_DAYS,
+            **kwargs,
+        )

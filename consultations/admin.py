@@ -2,13 +2,16 @@ import phonenumbers
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations import csv_export
 from consultations.choices import Status
 from consultations.models import AuditEntry, ConsultationRequest, Note
+from consultations.tasks import owe_notices
 from treatments.models import Treatment
 
 PATIENT_FIELDS = (
@@ -30,8 +33,6 @@ RECORD_FIELDS = (
     "consent_to_contact",
     "privacy_notice_version",
     "consented_at",
-    "notified_at",
-    "patient_emailed_at",
 )
 
 
@@ -47,6 +48,30 @@ class NoteInline(admin.StackedInline):
         return False
 
 
+def failed_mail_labels(consultation):
+    """ "staff notice failed", "confirmation failed": mail that was given up on (deliveries prefetched)."""
+    return [
+        _("%(kind)s failed") % {"kind": delivery.get_kind_display()}
+        for delivery in consultation.deliveries.all()
+        if delivery.failed_at
+    ]
+
+
+class FailedMailFilter(admin.SimpleListFilter):
+    title = _("e-mail")
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("failed", _("Failed")), ("pending", _("Not yet sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.with_failed_mail()
+        if self.value() == "pending":
+            return queryset.filter(deliveries__sent_at__isnull=True, deliveries__failed_at__isnull=True).distinct()
+        return queryset
+
+
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display = (
@@ -58,20 +83,32 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "concern_title",
         "onset",
         "assigned_to",
+        "mail_problems",
     )
-    list_filter = ("status", "concern_title", "onset", "created_at", "assigned_to")
+    list_filter = ("status", FailedMailFilter, "concern_title", "onset", "created_at", "assigned_to")
     search_fields = ("reference", "name", "email", "phone")
     search_help_text = _("Reference, name, e-mail address or phone number.")
     date_hierarchy = "created_at"
     list_select_related = ("assigned_to",)
-    actions = ("mark_contacted", "mark_scheduled", "mark_closed", "mark_spam", "assign_to_me", "export_csv")
+    actions = (
+        "mark_contacted",
+        "mark_scheduled",
+        "mark_closed",
+        "mark_spam",
+        "mark_not_spam",
+        "assign_to_me",
+        "export_csv",
+    )
     inlines = [NoteInline]
     fieldsets = (
-        (_("Handling"), {"fields": ("status", "assigned_to")}),
+        (_("Handling"), {"fields": ("status", "assigned_to", "mail_status")}),
         (_("What the patient sent"), {"fields": PATIENT_FIELDS}),
         (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
-    readonly_fields = PATIENT_FIELDS + RECORD_FIELDS
+    readonly_fields = PATIENT_FIELDS + RECORD_FIELDS + ("mail_status",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deliveries")
 
     def get_ordering(self, request):
         # New requests on top, newest first within each group.
@@ -94,6 +131,31 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def treatments_display(self, obj):
         titles = dict(Treatment.objects.filter(slug__in=obj.treatments_of_interest).values_list("slug", "title"))
         return ", ".join(titles.get(slug, slug) for slug in obj.treatments_of_interest) or "—"
+
+    @admin.display(description=_("e-mail problems"))
+    def mail_problems(self, obj):
+        return ", ".join(map(str, failed_mail_labels(obj))) or "—"
+
+    @admin.display(description=_("e-mail"))
+    def mail_status(self, obj):
+        deliveries = obj.deliveries.all()
+        if not deliveries:
+            return _("None sent (held as possible spam).") if obj.status == Status.SPAM else "—"
+        return format_html_join(
+            "",
+            "<p>{}: {} ({})</p>",
+            (
+                (
+                    delivery.get_kind_display().capitalize(),
+                    _("%(kind)s failed") % {"kind": delivery.get_kind_display()}
+                    if delivery.failed_at
+                    else delivery.state,
+                    ngettext("%(count)d attempt", "%(count)d attempts", delivery.attempts)
+                    % {"count": delivery.attempts},
+                )
+                for delivery in deliveries
+            ),
+        )
 
     def get_search_results(self, request, queryset, search_term):
         filtered = queryset
@@ -153,6 +215,27 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
         self._set_status(request, queryset, Status.SPAM)
+
+    @admin.action(description=_("Not spam: send the notices now"), permissions=["change"])
+    def mark_not_spam(self, request, queryset):
+        count = 0
+        for consultation in queryset.filter(status=Status.SPAM):
+            with transaction.atomic():
+                consultation.status = Status.NEW
+                consultation.save(update_fields=["status", "updated_at"])
+                # The staff notice and the confirmation held back when it looked like spam.
+                owe_notices(consultation)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d request moved out of spam; its notices are on their way.",
+                "%(count)d requests moved out of spam; their notices are on their way.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):

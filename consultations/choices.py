@@ -17,6 +17,8 @@ class Status(models.TextChoices):
 
 # Requests in these states are finished with and fall under the retention period.
 FINISHED_STATUSES = (Status.COMPLETED, Status.CLOSED, Status.SPAM)
+# Requests that are never mailed about again: staff have dealt with them, or they are held as spam.
+NO_MAIL_STATUSES = FINISHED_STATUSES
 
 
 class ContactMethod(models.TextChoices):

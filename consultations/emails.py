@@ -7,12 +7,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from clinic_site.models import Practice
+from clinic_site.site_url import absolute_url
 
 
 def staff_notice(consultation):
     context = {
         "reference": consultation.reference,
-        "admin_url": settings.CLINIC_SITE_URL + consultation.get_absolute_url(),
+        "admin_url": absolute_url(consultation.get_absolute_url()),
         "received": consultation.created_at,
     }
     return EmailMessage(
@@ -27,7 +28,7 @@ def patient_confirmation(consultation):
     context = {
         "reference": consultation.reference,
         "practice": Practice.objects.current(),
-        "site_url": settings.CLINIC_SITE_URL,
+        "site_url": absolute_url("/"),
         "emergency_number": settings.CLINIC_EMERGENCY_NUMBER,
     }
     return EmailMessage(

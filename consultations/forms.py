@@ -123,6 +123,10 @@ class ConsultationRequestForm(forms.Form):
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
+    def clean_treatments(self):
+        # Each treatment once, in the order given, however often a client repeats it.
+        return list(dict.fromkeys(self.cleaned_data["treatments"]))
+
     def clean_phone(self):
         raw = self.cleaned_data["phone"].strip()
         if not raw:

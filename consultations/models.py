@@ -6,22 +6,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.choices import ContactMethod, HeardFrom, Onset, PatientType, Status, TimeOfDay
+from consultations.choices import NO_MAIL_STATUSES, ContactMethod, HeardFrom, Onset, PatientType, Status, TimeOfDay
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
-    def awaiting_notice(self):
-        return self.filter(notified_at__isnull=True).exclude(status=Status.SPAM)
-
-    def awaiting_patient_email(self):
-        return self.filter(patient_emailed_at__isnull=True).exclude(email="").exclude(status=Status.SPAM)
-
     def overdue(self, now=None):
-        """Requests whose staff notice should have gone out by now."""
+        """Requests whose staff notice should have gone out by now, and still may."""
         now = now or timezone.now()
-        return self.awaiting_notice().filter(
-            created_at__lte=now - timezone.timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
-        )
+        return self.filter(
+            created_at__lte=now - timezone.timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS),
+            deliveries__kind=Delivery.Kind.STAFF_NOTICE,
+            deliveries__sent_at__isnull=True,
+            deliveries__failed_at__isnull=True,
+        ).exclude(status__in=NO_MAIL_STATUSES)
+
+    def with_failed_mail(self):
+        return self.filter(deliveries__failed_at__isnull=False).distinct()
 
 
 def _choices_check(field, choices):
@@ -66,12 +66,6 @@ class ConsultationRequest(models.Model):
     form_token = models.CharField(max_length=64, unique=True, editable=False)
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
 
-    # Delivery records: a request is not announced until these are set (see consultations.sweep).
-    notified_at = models.DateTimeField(_("staff notified"), null=True, blank=True, editable=False)
-    notice_enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
-    patient_emailed_at = models.DateTimeField(_("patient e-mailed"), null=True, blank=True, editable=False)
-    patient_email_enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
-
     objects = ConsultationRequestQuerySet.as_manager()
 
     class Meta:
@@ -108,6 +102,53 @@ class ConsultationRequest(models.Model):
     @property
     def is_urgent(self):
         return self.onset == Onset.LAST_3_DAYS
+
+
+class DeliveryKind(models.TextChoices):
+    STAFF_NOTICE = "staff", _("staff notice")
+    CONFIRMATION = "patient", _("confirmation")
+
+
+class Delivery(models.Model):
+    """One e-mail owed for a request (the staff notice or the patient's confirmation) and how it went.
+
+    Kept apart from the request so the patient's record holds only what the patient sent and what
+    staff did with it. Holds no address: only counts, times and the class name of the last error.
+    """
+
+    Kind = DeliveryKind
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the next attempt may start, and when a task for it was last queued (see consultations.sweep).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker is sending: other copies of the task leave the mail alone.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail delivery")
+        verbose_name_plural = _("e-mail deliveries")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="consultation_one_delivery_per_kind"),
+            _choices_check("kind", DeliveryKind),
+        ]
+
+    def __str__(self):
+        return f"{self.request} {self.get_kind_display()}"
+
+    @property
+    def state(self):
+        if self.sent_at:
+            return _("sent")
+        if self.failed_at:
+            return _("failed")
+        return _("pending")
 
 
 class Note(models.Model):

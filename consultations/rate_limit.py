@@ -1,5 +1,6 @@
 """A per-client limit kept in the database, so every server process counts the same hits."""
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +19,19 @@ def prune(now=None):
     return deleted
 
 
+def client_key(address):
+    """What one client is counted by: an IPv4 address, or the /64 network of an IPv6 one.
+
+    An IPv6 host usually holds a whole /64 and can pick a new address in it for every request.
+    """
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def take_slot(address):
     """Count one submission for this address; False if the limit is already reached.
 
@@ -30,7 +44,7 @@ def take_slot(address):
         return True
     now = timezone.now()
     with transaction.atomic():
-        bucket, _ = RateLimitBucket.objects.get_or_create(key=keyed_hash(address, "consultation-rate"))
+        bucket, _ = RateLimitBucket.objects.get_or_create(key=keyed_hash(client_key(address), "consultation-rate"))
         bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
         window_start = now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
         bucket.hits.filter(at__lt=window_start).delete()

@@ -13,7 +13,7 @@ from consultations import rate_limit
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.references import new_reference
-from consultations.tasks import enqueue_notices
+from consultations.tasks import owe_notices
 
 # Fields whose values make two requests "the same request" when they arrive close together.
 FINGERPRINT_FIELDS = (
@@ -35,11 +35,15 @@ class RateLimited(Exception):
     pass
 
 
+class TokenUsed(Exception):
+    """The form's token already made a request with other answers: one token, one request."""
+
+
 def fingerprint(cleaned):
     content = {field: cleaned.get(field) for field in FINGERPRINT_FIELDS}
     content["name"] = content["name"].casefold()
     content["email"] = content["email"].casefold()
-    content["treatments"] = sorted(content["treatments"])
+    content["treatments"] = sorted(set(content["treatments"]))
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -87,12 +91,14 @@ def submit(form, token_hash, client_address, spam=False):
                 )
                 if not spam:
                     # Same transaction: the task rows commit with the request, or neither does.
-                    enqueue_notices(consultation, now)
+                    owe_notices(consultation, now)
                 return consultation
         except IntegrityError:
             # The same form sent twice at once (a double click): the other submission won.
             existing = existing_for_token(token_hash)
             if existing is not None:
+                if existing.fingerprint != digest:
+                    raise TokenUsed from None
                 return existing
             # Otherwise a reference clash, vanishingly rare: try again with a new one.
     raise RuntimeError("Could not store the consultation request after three attempts.")

@@ -1,8 +1,9 @@
-"""Finding requests whose mail has not gone out and queueing it again.
+"""Finding mail that is due and has no live task, and queueing it again.
 
-A task that failed (SMTP down) ends FAILED and is not retried, and a worker killed mid-task
-leaves its task RUNNING for good; either way the request still has no delivery time, so it is
-picked up here once it has waited longer than CLINIC_NOTICE_OVERDUE_SECONDS.
+A task that failed (SMTP down) ends FAILED and is not retried by the worker, and a worker killed
+mid-task leaves its task RUNNING for good. Either way the delivery is still unsent: it is queued
+again here once its next attempt is due and its last task has had CLINIC_NOTICE_OVERDUE_SECONDS
+to run. Deliveries that failed for good, and requests closed or held as spam, are left alone.
 """
 
 from datetime import timedelta
@@ -12,29 +13,30 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from consultations.models import ConsultationRequest
-from consultations.tasks import enqueue_notices
+from consultations.choices import NO_MAIL_STATUSES
+from consultations.models import Delivery
+from consultations.tasks import claim_stale_before, enqueue
+
+
+def due_deliveries(now):
+    cutoff = now - timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
+    return (
+        Delivery.objects.filter(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=cutoff))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=claim_stale_before(now)))
+        .exclude(request__status__in=NO_MAIL_STATUSES)
+    )
 
 
 def resend_overdue(now=None):
-    """Re-enqueue the mail of every overdue request; the number of requests concerned."""
+    """Queue a task for every delivery that is due; the number queued."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
-    staff_overdue = Q(notified_at__isnull=True) & (
-        Q(notice_enqueued_at__isnull=True) | Q(notice_enqueued_at__lte=cutoff)
-    )
-    patient_overdue = (
-        Q(patient_emailed_at__isnull=True)
-        & ~Q(email="")
-        & (Q(patient_email_enqueued_at__isnull=True) | Q(patient_email_enqueued_at__lte=cutoff))
-    )
     count = 0
-    candidates = ConsultationRequest.objects.exclude(status="spam").filter(created_at__lte=cutoff)
-    for pk in candidates.filter(staff_overdue | patient_overdue).values_list("pk", flat=True):
+    for pk in due_deliveries(now).values_list("pk", flat=True):
         with transaction.atomic():
-            # skip_locked: a request whose task is running right now holds its row lock; leave it be.
-            consultation = ConsultationRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if consultation is not None:
-                enqueue_notices(consultation, now)
+            # skip_locked: a task is claiming or recording this delivery right now; leave it be.
+            delivery = due_deliveries(now).select_for_update(skip_locked=True).filter(pk=pk).first()
+            if delivery is not None:
+                enqueue(delivery, now)
                 count += 1
     return count

@@ -1,70 +1,127 @@
 """Mail that must go out for every request, run by the database task worker (`make worker`).
 
-Each task records its delivery on the request, so a task that failed or a worker that died is
-noticed by the sweep (consultations.sweep) and the mail is sent again.
+Each e-mail owed has a Delivery row. A task claims it (a short transaction), sends with no lock
+held, then records the outcome (another short transaction): a slow mail server never holds up
+staff working on the request, and a second copy of the task finds the mail claimed or sent and
+leaves it alone. A failed attempt is tried again later (CLINIC_MAIL_RETRY_DELAYS); after the
+last one the delivery is marked failed, shown to staff, and nothing more is sent.
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
 from consultations import emails
-from consultations.models import ConsultationRequest
+from consultations.choices import NO_MAIL_STATUSES
+from consultations.models import Delivery
 
 logger = logging.getLogger(__name__)
+
+MESSAGES = {Delivery.Kind.STAFF_NOTICE: emails.staff_notice, Delivery.Kind.CONFIRMATION: emails.patient_confirmation}
+WHAT = {Delivery.Kind.STAFF_NOTICE: "Staff notice", Delivery.Kind.CONFIRMATION: "Patient confirmation"}
 
 
 class DeliveryFailed(Exception):
     """Mail for a request did not go out; says which request, never to whom (the task result is kept)."""
 
 
-def _send(message, consultation, what):
+def max_attempts():
+    return len(settings.CLINIC_MAIL_RETRY_DELAYS) + 1
+
+
+def claim_stale_before(now):
+    # A claim older than this belongs to a worker that died mid-send: the mail may be tried again.
+    return now - timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
+
+
+def _claim(request_id, kind):
+    """The delivery, claimed for one attempt, or None when there is nothing to send now."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .select_related("request")
+            .filter(request_id=request_id, kind=kind, sent_at__isnull=True, failed_at__isnull=True)
+            .filter(next_attempt_at__lte=now)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=claim_stale_before(now)))
+            .exclude(request__status__in=NO_MAIL_STATUSES)
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.attempts += 1
+        delivery.claimed_at = now
+        delivery.save(update_fields=["attempts", "claimed_at"])
+    return delivery
+
+
+def _record(delivery, error=None):
+    now = timezone.now()
+    delivery.claimed_at = None
+    if error is None:
+        delivery.sent_at = now
+    else:
+        delivery.last_error = type(error).__name__[:100]
+        if delivery.attempts >= max_attempts():
+            delivery.failed_at = now
+        else:
+            delay = settings.CLINIC_MAIL_RETRY_DELAYS[delivery.attempts - 1]
+            delivery.next_attempt_at = now + timedelta(seconds=delay)
+            delivery.enqueued_at = None  # due for the sweep once the delay has passed
+    delivery.save(update_fields=["claimed_at", "sent_at", "last_error", "failed_at", "next_attempt_at", "enqueued_at"])
+
+
+def deliver(request_id, kind):
+    delivery = _claim(request_id, kind)
+    if delivery is None:
+        return
+    consultation = delivery.request
+    what = WHAT[kind]
     try:
-        message.send()
+        MESSAGES[kind](consultation).send()
     except Exception as error:
+        _record(delivery, error)
+        if delivery.failed_at:
+            logger.error("%s for %s failed for good after %d attempts", what, consultation.reference, delivery.attempts)
         # SMTP errors quote the recipients, and the task result stores the error and traceback:
         # replace it with one that names only the reference, and drop the original chain.
         raise DeliveryFailed(f"{what} for {consultation.reference} not sent: {type(error).__name__}") from None
+    _record(delivery)
+    logger.info("%s sent for consultation request %s", what, consultation.reference)
 
 
 @task
 def notify_staff(request_id):
-    # The row lock keeps two workers (a slow task and its re-enqueued copy) from both sending.
-    with transaction.atomic():
-        consultation = ConsultationRequest.objects.select_for_update().filter(pk=request_id).first()
-        if consultation is None or consultation.notified_at is not None:
-            return
-        _send(emails.staff_notice(consultation), consultation, "Staff notice")
-        consultation.notified_at = timezone.now()
-        consultation.save(update_fields=["notified_at"])
-    logger.info("Staff notified of consultation request %s", consultation.reference)
+    deliver(request_id, Delivery.Kind.STAFF_NOTICE)
 
 
 @task
 def email_patient(request_id):
-    with transaction.atomic():
-        consultation = ConsultationRequest.objects.select_for_update().filter(pk=request_id).first()
-        if consultation is None or consultation.patient_emailed_at is not None or not consultation.email:
-            return
-        _send(emails.patient_confirmation(consultation), consultation, "Patient confirmation")
-        consultation.patient_emailed_at = timezone.now()
-        consultation.save(update_fields=["patient_emailed_at"])
-    logger.info("Confirmation e-mailed for consultation request %s", consultation.reference)
+    deliver(request_id, Delivery.Kind.CONFIRMATION)
 
 
-def enqueue_notices(consultation, now=None):
-    """Queue the mail still owed for a request and note when; call inside the request's transaction."""
+TASKS = {Delivery.Kind.STAFF_NOTICE: notify_staff, Delivery.Kind.CONFIRMATION: email_patient}
+
+
+def owe_notices(consultation, now=None):
+    """Record the mail owed for a new request and queue it; call inside the request's transaction."""
     now = now or timezone.now()
-    fields = []
-    if consultation.notified_at is None:
-        notify_staff.enqueue(consultation.pk)
-        consultation.notice_enqueued_at = now
-        fields.append("notice_enqueued_at")
-    if consultation.patient_emailed_at is None and consultation.email:
-        email_patient.enqueue(consultation.pk)
-        consultation.patient_email_enqueued_at = now
-        fields.append("patient_email_enqueued_at")
-    if fields:
-        consultation.save(update_fields=fields)
+    kinds = [Delivery.Kind.STAFF_NOTICE]
+    if consultation.email:
+        kinds.append(Delivery.Kind.CONFIRMATION)
+    for kind in kinds:
+        delivery, _created = Delivery.objects.get_or_create(
+            request=consultation, kind=kind, defaults={"next_attempt_at": now}
+        )
+        enqueue(delivery, now)
+
+
+def enqueue(delivery, now):
+    TASKS[delivery.kind].enqueue(delivery.request_id)
+    delivery.enqueued_at = now
+    delivery.save(update_fields=["enqueued_at"])

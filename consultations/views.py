@@ -1,8 +1,8 @@
-import hashlib
 import logging
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,7 +12,7 @@ from consultations import form_tokens
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
-from consultations.submissions import RateLimited, existing_for_token, fingerprint, submit
+from consultations.submissions import RateLimited, TokenUsed, existing_for_token, fingerprint, submit
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,15 @@ RECEIPT_MAX_AGE = 60 * 60
 EXPIRED_FORM = _("This form was open for a long time. Check your answers and send it again.")
 BROKEN_FORM = _("Something went wrong with the form. Check your answers and send it again.")
 TOO_QUICK = _("Please check your answers, then send the form again.")
+ALREADY_SENT = _(
+    "This form was already sent, so the changes you made were not sent. Your answers are below: "
+    "to send them as a new request, check them and press “Send my request” again."
+)
+NOT_SENT = _(
+    "Your request was not sent yet: your browser did not send back the cookie this form needs. "
+    "Your answers are below. Check them and press “Send my request” again. "
+    "If this happens again, allow cookies for this site, or call us."
+)
 
 
 def _initial(request):
@@ -36,9 +45,15 @@ def _initial(request):
     return initial
 
 
-def _render_form(request, form, status=200, notice=None):
-    context = {"form": form, "form_token": form_tokens.issue_token(), "notice": notice}
+def _render_form(request, form, status=200, notice=None, form_token=None):
+    context = {"form": form, "form_token": form_token or form_tokens.issue_token(), "notice": notice}
     return render(request, "consultations/request_form.html", context, status=status)
+
+
+def _already_sent(request, form):
+    """A changed form sent with a token already used: refused, with the answers and a new token."""
+    logger.info("Consultation form sent again with changes under a used token; shown again")
+    return _render_form(request, form, status=409, notice=ALREADY_SENT)
 
 
 def _receipt(consultation):
@@ -86,13 +101,11 @@ def request_consultation(request):
         return _render_form(request, form)
 
     # The same form sent again (a double click, or back and send): the request it already made.
+    # A form token is used once: answers changed after sending are not taken under it.
     if (existing := existing_for_token(token_hash)) is not None:
         if existing.fingerprint == fingerprint(form.cleaned_data):
             return _receipt(existing)
-        # The form was changed before it was sent again: a request of its own, never dropped.
-        token_hash = hashlib.sha256(f"{token_hash}:{fingerprint(form.cleaned_data)}".encode()).hexdigest()
-        if (existing := existing_for_token(token_hash)) is not None:
-            return _receipt(existing)
+        return _already_sent(request, form)
 
     if spam_checks and age < settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS and not form.is_honeypot_filled:
         # People rarely fill a form in this fast; bots do. Ask once more instead of refusing.
@@ -101,6 +114,8 @@ def request_consultation(request):
     spam = spam_checks and form.is_honeypot_filled
     try:
         consultation = submit(form, token_hash, client_address(request), spam=spam)
+    except TokenUsed:
+        return _already_sent(request, form)
     except RateLimited:
         logger.warning("Consultation request refused: rate limit reached")
         return render(request, "consultations/rate_limited.html", status=429)
@@ -119,3 +134,29 @@ def request_received(request):
     if consultation is None:
         return redirect("consultations:request")
     return render(request, "consultations/request_received.html", {"consultation": consultation})
+
+
+@sensitive_post_parameters()
+@never_cache
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a page in the site's layout, in plain words, status 403.
+
+    On the consultation form the patient's answers are shown again (validated and escaped like any
+    post) with a new CSRF cookie and token, so nothing they typed is lost. The form keeps its own
+    token when it is genuine: sending it again still makes one request.
+    """
+    try:
+        is_consultation = resolve(request.path_info).view_name == "consultations:request"
+    except Resolver404:
+        is_consultation = False
+    if not is_consultation or request.method != "POST":
+        return render(request, "403_csrf.html", status=403)
+    logger.warning("Consultation form refused by the CSRF check; answers shown again")
+    form = ConsultationRequestForm(request.POST)
+    form.is_valid()
+    posted_token = request.POST.get("form_token", "")
+    try:
+        form_tokens.read_token(posted_token, settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
+    except form_tokens.BadToken:
+        posted_token = None
+    return _render_form(request, form, status=403, notice=NOT_SENT, form_token=posted_token)

@@ -1,7 +1,7 @@
-from django.contrib.sitemaps import Sitemap
+from clinic_site.site_url import SiteSitemap
 
 
-class MedicalPageSitemap(Sitemap):
+class MedicalPageSitemap(SiteSitemap):
     """The published pages of one kind; each content app declares its own in its sitemaps module."""
 
     model = None

@@ -43,10 +43,12 @@ def post_data(**changes):
 class Mailbox:
     """An aiosmtpd handler that keeps every message it receives."""
 
-    def __init__(self, delay=0, refuse=()):
+    def __init__(self, delay=0, refuse=(), data_delay=0):
         self.messages = []
         self.delay = delay
+        self.data_delay = data_delay
         self.refuse = set(refuse)
+        self.in_data = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook)
         # A slow server stalls here, before the message is sent: a client killed now sent nothing.
@@ -59,6 +61,12 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        # A server slow to accept the message itself (the client has already sent it).
+        self.in_data = True
+        deadline = time.monotonic() + self.data_delay
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        self.in_data = False
         self.messages.append(envelope.content.decode("utf-8", "replace"))
         return "250 OK"
 

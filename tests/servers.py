@@ -1,6 +1,7 @@
 """Server processes for tests that need more than one process: gunicorn on loopback, on this run's database."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,8 +27,8 @@ def database_env(**extra):
     }
 
 
-def start_gunicorn(port, env, workers=1, threads=1):
-    """A gunicorn server on loopback, returned once it answers."""
+def start_gunicorn(port, env, workers=1, threads=1, log=subprocess.DEVNULL):
+    """A gunicorn server on loopback, returned once it answers; its log goes to `log` (a file)."""
 
     process = subprocess.Popen(
         [
@@ -42,8 +43,8 @@ def start_gunicorn(port, env, workers=1, threads=1):
         ],
         cwd=Path(__file__).resolve().parent.parent,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -54,5 +55,43 @@ def start_gunicorn(port, env, workers=1, threads=1):
             if process.poll() is not None:
                 raise RuntimeError("gunicorn exited on start") from None
             time.sleep(0.1)
-    process.kill()
+    stop(process)
     raise RuntimeError("gunicorn did not start")
+
+
+def stop(process, timeout=20):
+    """Stop a server as a supervisor would: SIGTERM, then wait for it (and its workers) to exit.
+
+    gunicorn ends its workers on SIGTERM, so no worker is left holding a database connection.
+    """
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout)
+        raise
+
+
+def start_redis(port, data_dir):
+    """A Redis of the test's own on loopback that keeps its data across a restart (like a real one)."""
+    process = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "3600 1", "--appendonly", "no"]
+        + ["--dir", str(data_dir), "--protected-mode", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("redis-server exited on start") from None
+        time.sleep(0.1)
+    stop(process)
+    raise RuntimeError("redis-server did not start")

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, Delivery
 from tests.consultation_fixtures import FormClient, answers, database_env, free_port, smtp, start_gunicorn  # noqa: F401
+from tests.servers import stop
 
 CLIENTS = 50
 
@@ -20,8 +21,7 @@ def production_like_server(live_content):
     env = database_env(CLINIC_CONSULTATION_MIN_FILL_SECONDS="0")
     server = start_gunicorn(port, env, workers=3, threads=8)
     yield f"http://127.0.0.1:{port}"
-    server.kill()
-    server.wait(10)
+    stop(server)
 
 
 def test_50_concurrent_requests_are_all_stored_and_announced(production_like_server, settings, smtp):  # noqa: F811
@@ -50,7 +50,7 @@ def test_50_concurrent_requests_are_all_stored_and_announced(production_like_ser
     staff_subjects = [m for m in smtp.messages if "To: frontdesk@clinic.example" in m]
     assert len(staff_subjects) == CLIENTS
     assert {ref for ref in references if any(ref in m for m in staff_subjects)} == references
-    assert not ConsultationRequest.objects.filter(notified_at__isnull=True).exists()
+    assert not Delivery.objects.filter(kind="staff", sent_at__isnull=True).exists()
 
 
 @pytest.fixture
@@ -68,8 +68,7 @@ def two_servers(live_content):
         yield [url for _process, url in servers]
     finally:
         for process, _url in servers:
-            process.kill()
-            process.wait(10)
+            stop(process)
 
 
 def test_rate_limit_holds_across_two_server_processes(two_servers):
@@ -83,3 +82,66 @@ def test_rate_limit_holds_across_two_server_processes(two_servers):
     assert ConsultationRequest.objects.count() == 3
     # Another client is not held back by the first one's limit.
     assert FormClient(second, forwarded_for="203.0.113.78").submit(answers(message="Other"))[0] == 302
+
+
+CONTENDERS = 24
+
+
+@pytest.fixture
+def contention_server(live_content):
+    """Enough processes and threads that every contender is served at the same moment."""
+    port = free_port()
+    env = database_env(
+        CLINIC_CONSULTATION_MIN_FILL_SECONDS="0",
+        CLINIC_CONSULTATION_RATE_LIMIT="5",
+        CLINIC_CONSULTATION_RATE_WINDOW="3600",
+    )
+    server = start_gunicorn(port, env, workers=3, threads=CONTENDERS // 3)
+    yield f"http://127.0.0.1:{port}"
+    stop(server)
+
+
+def all_at_once(count, prepare, send):
+    """prepare(n) for each contender, then send(n, prepared) for all of them at the same moment."""
+    ready = threading.Barrier(count)
+
+    def run(number):
+        prepared = prepare(number)
+        ready.wait(timeout=60)
+        return send(number, prepared)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_one_form_sent_many_times_at_once_makes_one_request(contention_server):
+    """One token, two versions of the answers, all sent together: one request, the rest refused or told."""
+    clients = [FormClient(contention_server, forwarded_for=f"198.51.100.{n + 1}") for n in range(CONTENDERS)]
+    _csrf, shared_token = clients[0].get_form()
+    versions = [answers(message="First version"), answers(message="Second version")]
+
+    def send(number, csrf):
+        status, _location, _body = clients[number].submit(versions[number % 2], tokens=(csrf, shared_token))
+        return status, number % 2, clients[number].receipt() if status == 302 else None
+
+    results = all_at_once(CONTENDERS, lambda number: clients[number].get_form()[0], send)
+
+    [stored] = ConsultationRequest.objects.all()
+    winner = 0 if stored.message == "First version" else 1
+    for status, version, reference in results:
+        if version == winner:
+            assert (status, reference) == (302, stored.reference)
+        else:
+            assert status == 409  # the same token with other answers: refused, never a second request
+    assert DBTaskResult.objects.filter(task_path="consultations.tasks.notify_staff").count() == 1
+
+
+def test_many_requests_from_one_address_at_once_share_one_limit(contention_server):
+    clients = [FormClient(contention_server, forwarded_for="203.0.113.99") for _ in range(CONTENDERS)]
+
+    def send(number, form):
+        return clients[number].submit(answers(message=f"Request {number}"), tokens=form)[0]
+
+    statuses = all_at_once(CONTENDERS, lambda number: clients[number].get_form(), send)
+    assert sorted(statuses) == [302] * 5 + [429] * (CONTENDERS - 5)
+    assert ConsultationRequest.objects.count() == 5

@@ -83,7 +83,7 @@ def test_valid_request_is_stored_with_consent_proof_and_notices_queued(client, c
     assert consultation.treatments_of_interest == ["eyelid-weight"]
     assert consultation.phone == "+12025550143"
     assert consultation.status == "new"
-    assert consultation.notice_enqueued_at is not None
+    assert consultation.deliveries.get(kind="staff").enqueued_at is not None
     tasks = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert tasks == ["consultations.tasks.email_patient", "consultations.tasks.notify_staff"]
     # Only the request's id goes to the task queue, which staff can browse in the admin.
@@ -282,13 +282,35 @@ def test_client_address_trusts_only_configured_proxies(settings, remote, forward
     assert client_address(request) == expected
 
 
-def test_a_form_changed_and_sent_again_with_its_old_token_is_kept_too(client, content, gates_off):
+def test_a_form_changed_and_sent_again_with_its_used_token_is_refused_politely(client, content, gates_off):
     data = post_data()
     client.post(URL, data)
     changed = {**data, "message": "I forgot to say something"}
-    assert client.post(URL, changed).status_code == 302
-    assert client.post(URL, changed).status_code == 302  # and a double click on that one
+    response = client.post(URL, changed)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This form was already sent" in html
+    assert "I forgot to say something" in html  # the answers are kept
+    new_token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    assert new_token != data["form_token"]
+    assert list(ConsultationRequest.objects.values_list("message", flat=True)) == [""]
+    # Sent again with the new token, the changed answers are a request of their own.
+    assert client.post(URL, {**changed, "form_token": new_token}).status_code == 302
     assert sorted(ConsultationRequest.objects.values_list("message", flat=True)) == ["", "I forgot to say something"]
+
+
+def test_the_same_form_sent_again_is_the_same_request(client, content, gates_off):
+    data = post_data()
+    client.post(URL, data)
+    first = client.cookies["consultation_receipt"].value
+    assert client.post(URL, data).status_code == 302
+    assert client.cookies["consultation_receipt"].value.split(":")[0] == first.split(":")[0]
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_repeated_treatments_are_stored_once(client, content, gates_off):
+    send(client, treatments=["botox", "eyelid-weight"] * 450)
+    assert ConsultationRequest.objects.get().treatments_of_interest == ["botox", "eyelid-weight"]
 
 
 def test_the_reply_time_promised_is_the_practices_own(client, content):
@@ -299,3 +321,64 @@ def test_the_reply_time_promised_is_the_practices_own(client, content):
     html = client.get(URL).content.decode()
     assert "Our front desk team will contact you in the way you asked." in html
     assert "working days" not in html
+
+
+def test_a_post_without_the_csrf_cookie_keeps_the_answers(content, gates_off):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    data = post_data(
+        name="Ada <b>Example</b>",
+        concern="synkinesis",
+        onset="3-weeks",
+        treatments=["eyelid-weight"],
+        message='My eye "waters" <script>alert(1)</script>',
+    )
+    response = browser.post(URL, data)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your request was not sent yet" in html
+    assert '<main id="main-content"' in html  # the site's own layout
+    assert 'value="Ada &lt;b&gt;Example&lt;/b&gt;"' in html
+    assert 'value="ada@example.com"' in html
+    assert '<option value="synkinesis" selected>' in html
+    assert re.search(r'value="eyelid-weight"[^>]*checked', html)
+    assert re.search(r'value="3-weeks"[^>]*checked', html)
+    assert "My eye &quot;waters&quot; &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert not ConsultationRequest.objects.exists()
+
+    # A fresh CSRF cookie and token came with it: sending the refilled form now works, once.
+    assert "csrftoken" in response.cookies
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    assert token == data["form_token"]  # the same form: sending it twice still makes one request
+    resent = browser.post(URL, {**data, "csrfmiddlewaretoken": csrf, "form_token": token})
+    assert resent.status_code == 302
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_a_csrf_failure_elsewhere_is_a_plain_page_in_the_site_layout(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your form could not be sent" in html and '<main id="main-content"' in html
+
+
+def test_the_rate_limit_counts_an_ipv6_client_by_its_64_network_and_ipv4_exactly(client, content, settings):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 2
+
+    def status(address, number):
+        return client.post(URL, post_data(message=f"Request {number}"), REMOTE_ADDR=address).status_code
+
+    # One host rotating through its /64 is one client.
+    assert [status(f"2001:db8:1:2::{n}", n) for n in range(1, 4)] == [302, 302, 429]
+    assert status("2001:db8:1:2:ffff:ffff:ffff:ffff", 4) == 429
+    assert status("2001:db8:1:3::1", 5) == 302  # the next /64 is someone else
+    # IPv4 addresses are counted one by one, also when written as IPv4-mapped IPv6.
+    assert [status("198.51.100.7", n) for n in range(6, 9)] == [302, 302, 429]
+    assert status("::ffff:198.51.100.7", 9) == 429
+    assert status("198.51.100.8", 10) == 302

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, Delivery
 from tests.consultation_fixtures import Mailbox, free_port, post_data, smtp, smtp_mailers  # noqa: F401
+from tests.servers import stop
 
 URL = "/consultation/"
 MARKERS = {
@@ -35,6 +36,10 @@ def open_gates(settings):
 
 def run_worker():
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+
+def staff_delivery(consultation):
+    return Delivery.objects.get(request=consultation, kind=Delivery.Kind.STAFF_NOTICE)
 
 
 def messages_to(mailbox, address):
@@ -60,9 +65,8 @@ def test_staff_notice_arrives_by_smtp_without_patient_detail(client, transaction
     assert consultation.reference in patient_body
     for text in ("Quillonmarker", "zephyrinemarker", "Synkinesis", "synkinesis", "2025550199"):
         assert text not in patient.as_string()
-    consultation.refresh_from_db()
-    assert consultation.notified_at is not None
-    assert consultation.patient_emailed_at is not None
+    assert all(sent for sent in consultation.deliveries.values_list("sent_at", flat=True))
+    assert consultation.deliveries.count() == 2
 
 
 def test_with_smtp_down_the_patient_is_answered_and_staff_are_told_later(
@@ -70,12 +74,13 @@ def test_with_smtp_down_the_patient_is_answered_and_staff_are_told_later(
 ):
     port = free_port()
     settings.MAILERS = smtp_mailers(port)  # nothing listens there yet
+    settings.CLINIC_MAIL_RETRY_DELAYS = [0] * 5  # the next attempt is due at once
     response = client.post(URL, post_data())
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
     run_worker()
     consultation = ConsultationRequest.objects.get()
-    assert consultation.notified_at is None
+    assert staff_delivery(consultation).sent_at is None
     assert DBTaskResult.objects.filter(status="FAILED").count() == 2
 
     # Staff see the problem on the admin index once the notice is overdue.
@@ -94,8 +99,7 @@ def test_with_smtp_down_the_patient_is_answered_and_staff_are_told_later(
         controller.stop()
     [staff] = messages_to(mailbox, "frontdesk@clinic.example")
     assert consultation.reference in staff["Subject"]
-    consultation.refresh_from_db()
-    assert consultation.notified_at is not None
+    assert staff_delivery(consultation).sent_at is not None
     assert 'id="consultation-overdue"' not in admin_client.get("/admin/").content.decode()
 
 
@@ -140,6 +144,7 @@ def test_a_worker_killed_mid_task_does_not_leave_staff_untold(client, transactio
     try:
         client.post(URL, post_data(email="", preferred_contact="phone"))  # one task only: the staff notice
         consultation = ConsultationRequest.objects.get()
+        enqueued = staff_delivery(consultation).enqueued_at
         worker = _worker_process(port)
         deadline = time.monotonic() + 30
         while not DBTaskResult.objects.filter(status="RUNNING").exists():
@@ -154,20 +159,20 @@ def test_a_worker_killed_mid_task_does_not_leave_staff_untold(client, transactio
         mailbox.delay = 0
         settings.CLINIC_NOTICE_OVERDUE_SECONDS = 0
         deadline = time.monotonic() + 30
-        # The dead worker's row lock goes when PostgreSQL notices the connection closed.
-        while not ConsultationRequest.objects.get().notice_enqueued_at > consultation.notice_enqueued_at:
+        # The dead worker's claim is stale once the notice is overdue.
+        while not staff_delivery(consultation).enqueued_at > enqueued:
             assert time.monotonic() < deadline, "the sweep never re-enqueued the notice"
             call_command("resend_consultation_notices", verbosity=0)
             time.sleep(0.2)
         run_worker()
         mailbox.wait_for(1)
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.kill()
+        if worker is not None:
+            stop(worker)
         controller.stop()
     [staff] = messages_to(mailbox, "frontdesk@clinic.example")
     assert consultation.reference in staff["Subject"]
-    assert ConsultationRequest.objects.get().notified_at is not None
+    assert staff_delivery(consultation).sent_at is not None
 
 
 def test_an_empty_staff_list_fails_the_system_checks(settings):
@@ -177,3 +182,239 @@ def test_an_empty_staff_list_fails_the_system_checks(settings):
     assert "consultations.E001" in [message.id for message in run_checks()]
     settings.CLINIC_STAFF_EMAILS = ["frontdesk@clinic.example"]
     assert "consultations.E001" not in [message.id for message in run_checks()]
+
+
+@pytest.fixture
+def retry_at_once(settings):
+    """Every retry due at once, and every task overdue at once, so the attempts run in one test."""
+    settings.CLINIC_MAIL_RETRY_DELAYS = [0] * 5
+    settings.CLINIC_NOTICE_OVERDUE_SECONDS = 0
+
+
+def sweep_and_work(rounds):
+    for _ in range(rounds):
+        call_command("resend_consultation_notices", verbosity=0)
+        run_worker()
+
+
+def test_a_refused_address_ends_after_the_last_attempt_and_shows_to_staff(
+    client, transactional_db, settings, open_gates, retry_at_once, admin_client
+):
+    mailbox = Mailbox(refuse={"nobody@example.com"})
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = smtp_mailers(port)
+    try:
+        client.post(URL, post_data(email="nobody@example.com"))
+        refused = ConsultationRequest.objects.get()
+        client.post(URL, post_data(name="Other Patient", email="other@example.com"))
+        other = ConsultationRequest.objects.exclude(pk=refused.pk).get()
+        run_worker()
+        sweep_and_work(8)
+        confirmation = refused.deliveries.get(kind=Delivery.Kind.CONFIRMATION)
+        assert confirmation.failed_at is not None
+        assert confirmation.attempts == 6
+        assert confirmation.last_error == "SMTPRecipientsRefused"
+        tasks = DBTaskResult.objects.filter(
+            task_path="consultations.tasks.email_patient", args_kwargs__args=[refused.pk]
+        )
+        assert tasks.count() == 6
+        # Nothing more is queued, however often the sweep runs.
+        before = DBTaskResult.objects.count()
+        sweep_and_work(2)
+        assert DBTaskResult.objects.count() == before
+    finally:
+        controller.stop()
+    # Everyone else's mail went out, once.
+    assert len(messages_to(mailbox, "other@example.com")) == 1
+    staff = messages_to(mailbox, "frontdesk@clinic.example")
+    assert sorted(m["Subject"].split()[-1] for m in staff) == sorted([refused.reference, other.reference])
+    assert other.deliveries.filter(sent_at__isnull=False).count() == 2
+
+    # Staff see it in the list, on the request and on the admin index.
+    listing = admin_client.get("/admin/consultations/consultationrequest/").content.decode()
+    assert listing.count("confirmation failed") == 1
+    assert (
+        "confirmation failed"
+        in admin_client.get(f"/admin/consultations/consultationrequest/{refused.pk}/change/").content.decode()
+    )
+    filtered = admin_client.get("/admin/consultations/consultationrequest/?mail=failed").content.decode()
+    assert refused.reference in filtered and other.reference not in filtered
+    index = admin_client.get("/admin/").content.decode()
+    assert 'id="consultation-confirmation-failed"' in index
+    assert 'id="consultation-staff-notice-failed"' not in index
+
+
+def test_a_failed_staff_notice_shows_on_the_index(
+    client, transactional_db, settings, open_gates, retry_at_once, admin_client
+):
+    mailbox = Mailbox(refuse={"frontdesk@clinic.example"})
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = smtp_mailers(port)
+    try:
+        client.post(URL, post_data(email="", preferred_contact="phone"))
+        run_worker()
+        sweep_and_work(6)
+    finally:
+        controller.stop()
+    assert staff_delivery(ConsultationRequest.objects.get()).failed_at is not None
+    assert 'id="consultation-staff-notice-failed"' in admin_client.get("/admin/").content.decode()
+    assert "staff notice failed" in admin_client.get("/admin/consultations/consultationrequest/").content.decode()
+
+
+@pytest.mark.parametrize("status", ["closed", "spam"])
+def test_closed_and_spam_requests_are_never_mailed_again(
+    client, transactional_db, settings, open_gates, retry_at_once, status
+):
+    port = free_port()
+    settings.MAILERS = smtp_mailers(port)  # down for the first attempt
+    client.post(URL, post_data())
+    run_worker()
+    ConsultationRequest.objects.update(status=status)
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        before = DBTaskResult.objects.count()
+        sweep_and_work(3)
+        assert DBTaskResult.objects.count() == before
+        # Even a task still in the queue sends nothing.
+        from consultations.tasks import email_patient, notify_staff
+
+        consultation = ConsultationRequest.objects.get()
+        notify_staff.enqueue(consultation.pk)
+        email_patient.enqueue(consultation.pk)
+        run_worker()
+    finally:
+        controller.stop()
+    assert mailbox.messages == []
+
+
+def test_a_slow_mail_server_does_not_hold_up_staff(client, transactional_db, settings, open_gates, admin_client):
+    # Long enough to see the admin save return while the worker waits, short enough to end the test.
+    mailbox = Mailbox(data_delay=10)
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    worker = None
+    try:
+        client.post(URL, post_data(email="", preferred_contact="phone"))
+        consultation = ConsultationRequest.objects.get()
+        worker = _worker_process(port)
+        deadline = time.monotonic() + 30
+        while not mailbox.in_data:
+            assert time.monotonic() < deadline, "the worker never reached DATA"
+            time.sleep(0.05)
+
+        started = time.monotonic()
+        response = admin_client.post(
+            f"/admin/consultations/consultationrequest/{consultation.pk}/change/",
+            {
+                "status": "contacted",
+                "assigned_to": "",
+                "notes-TOTAL_FORMS": "1",
+                "notes-INITIAL_FORMS": "0",
+                "notes-MIN_NUM_FORMS": "0",
+                "notes-MAX_NUM_FORMS": "1000",
+                "notes-0-text": "",
+            },
+        )
+        elapsed = time.monotonic() - started
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert elapsed < 5, f"the admin save waited {elapsed:.1f}s for the mail server"
+        assert ConsultationRequest.objects.get().status == "contacted"
+        assert mailbox.in_data  # the mail was still being sent all along
+    finally:
+        if worker is not None:
+            stop(worker)
+        controller.stop()
+
+
+def test_a_honeypot_false_positive_is_held_and_not_spam_sends_its_notices(
+    client,
+    transactional_db,
+    smtp,  # noqa: F811
+    settings,
+    admin_client,
+):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_STAFF_EMAILS = ["frontdesk@clinic.example"]
+    assert client.post(URL, post_data(website="autofilled by a password manager")).status_code == 302
+    consultation = ConsultationRequest.objects.get()
+    assert consultation.status == "spam"
+    run_worker()
+    assert smtp.messages == []
+    index = admin_client.get("/admin/").content.decode()
+    assert 'id="consultation-spam"' in index and "1 request held as possible spam" in index
+
+    admin_client.post(
+        "/admin/consultations/consultationrequest/",
+        {"action": "mark_not_spam", "_selected_action": [consultation.pk]},
+    )
+    assert ConsultationRequest.objects.get().status == "new"
+    run_worker()
+    smtp.wait_for(2)
+    assert len(messages_to(smtp, "frontdesk@clinic.example")) == 1
+    assert len(messages_to(smtp, "ada@example.com")) == 1
+    assert 'id="consultation-spam"' not in admin_client.get("/admin/").content.decode()
+
+
+def test_the_daily_clean_up_prunes_old_task_results(client, transactional_db, smtp, open_gates, settings):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.post(URL, post_data())
+    run_worker()
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    call_command("resend_consultation_notices", verbosity=0)
+    call_command("delete_expired_consultations", verbosity=0)
+    assert DBTaskResult.objects.count() == 2  # younger than CLINIC_TASK_RESULT_DAYS
+    old = timezone.now() - timedelta(days=settings.CLINIC_TASK_RESULT_DAYS + 1)
+    DBTaskResult.objects.update(finished_at=old, enqueued_at=old)
+    call_command("delete_expired_consultations", verbosity=0)
+    assert not DBTaskResult.objects.exists()
+    # The request and its delivery record stay: retention deletes only finished requests.
+    assert ConsultationRequest.objects.get().deliveries.filter(sent_at__isnull=False).count() == 2
+
+
+def test_copies_of_a_task_running_at_once_send_the_mail_once(transactional_db, smtp, settings):  # noqa: F811
+    """Copies that reach the delivery together (here lined up behind a lock the test holds) send once."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from consultations.tasks import deliver, owe_notices
+    from tests.consultation_fixtures import make_request
+
+    settings.CLINIC_STAFF_EMAILS = ["frontdesk@clinic.example"]
+    consultation = make_request(email="", preferred_contact="phone")
+    with transaction.atomic():
+        owe_notices(consultation)
+    errors = []
+
+    def copy_of_the_task():
+        try:
+            deliver(consultation.pk, Delivery.Kind.STAFF_NOTICE)
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Delivery.objects.select_for_update().get(request=consultation)
+        copies = [threading.Thread(target=copy_of_the_task) for _ in range(8)]
+        for copy in copies:
+            copy.start()
+        # Every copy has read the row, or is waiting on its lock, before the lock goes.
+        time.sleep(3)
+    for copy in copies:
+        copy.join(30)
+    assert errors == []
+    smtp.wait_for(1)
+    time.sleep(0.5)  # a second message, if any, would have arrived by now
+    assert len(messages_to(smtp, "frontdesk@clinic.example")) == 1
+    assert staff_delivery(consultation).attempts == 1

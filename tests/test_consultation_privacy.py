@@ -133,4 +133,29 @@ def test_a_refused_patient_address_is_not_written_to_logs_or_task_results(client
     for fragment in MARKER_FRAGMENTS:
         assert fragment not in stored
         assert fragment not in logged
-    assert consultation.notified_at is not None  # the staff notice still went out
+    assert consultation.deliveries.get(kind="staff").sent_at is not None  # the staff notice still went out
+
+
+def test_a_request_left_open_goes_once_unchanged_for_the_open_period(db, settings):
+    settings.CLINIC_OPEN_RETENTION_DAYS = 1095
+    stale = make_request(status="contacted")
+    touched = make_request(status="new")
+    ConsultationRequest.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=1096))
+    ConsultationRequest.objects.filter(pk=touched.pk).update(updated_at=timezone.now() - timedelta(days=1094))
+    call_command("delete_expired_consultations", verbosity=0)
+    assert list(ConsultationRequest.objects.values_list("pk", flat=True)) == [touched.pk]
+
+
+def test_the_privacy_notice_states_each_period(client, content, settings):
+    html = " ".join(client.get("/privacy/").content.decode().split())
+    assert f"{settings.CLINIC_RETENTION_DAYS} days after we received it" in html
+    assert f"{settings.CLINIC_OPEN_RETENTION_DAYS} days after our staff last changed it" in html
+    assert f"{settings.CLINIC_TASK_RESULT_DAYS} days after sending" in html
+
+
+def test_the_worker_sweep_loop_runs_the_clean_up(db, settings):
+    from consultations import housekeeping
+
+    old = make_request(status="closed", created_at=timezone.now() - timedelta(days=settings.CLINIC_RETENTION_DAYS + 1))
+    assert housekeeping.run_daily() == 1
+    assert not ConsultationRequest.objects.filter(pk=old.pk).exists()

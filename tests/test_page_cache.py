@@ -1,5 +1,4 @@
 import re
-import signal
 import urllib.request
 from pathlib import Path
 
@@ -9,7 +8,7 @@ from django.contrib.auth import get_user_model
 from clinic_site.models import Practice
 from conditions.models import Condition
 from tests.pages import anonymous_client
-from tests.servers import database_env, free_port, start_gunicorn
+from tests.servers import database_env, free_port, start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,8 +116,7 @@ def other_server_process(transactional_db):
     port = free_port()
     server = start_gunicorn(port, database_env(), workers=2)
     yield port
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=10)
+    stop(server)
 
 
 def test_an_edit_is_seen_at_once_when_another_server_process_answers(live_content, other_server_process):

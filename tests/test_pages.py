@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -109,6 +110,17 @@ def test_sitemap_lists_every_public_page(client):
     assert {f"/conditions/{slug}/" for slug in CONDITION_SLUGS} <= paths
     assert {f"/treatments/{slug}/" for slug in TREATMENT_SLUGS} <= paths
     assert {guide_path(slug) for slug in GUIDE_SLUGS} <= paths
+
+
+@pytest.mark.parametrize("first_host", ["localhost", "testserver"])
+def test_sitemap_urls_come_from_the_configured_site_url_whatever_the_host(client, settings, first_host):
+    settings.CLINIC_SITE_URL = "https://clinic.example.org"
+    hosts = [first_host, ({"localhost", "testserver"} - {first_host}).pop()]
+    sitemaps = [client.get("/sitemap.xml", HTTP_HOST=host).content.decode() for host in hosts]
+    locations = [re.findall(r"<loc>([^<]+)</loc>", sitemap) for sitemap in sitemaps]
+    assert locations[0] == locations[1]
+    assert len(locations[0]) > 15
+    assert all(url.startswith("https://clinic.example.org/") for url in locations[0])
 
 
 def test_robots_txt_points_to_the_sitemap(client):

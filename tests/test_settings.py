@@ -15,13 +15,27 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/clinic",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CLINIC_EMAIL_URL": "smtp+tls://user:secret@mailer.example:587",
+    "CLINIC_SITE_URL": "https://clinic.example",
+    "CLINIC_STAFF_EMAILS": "frontdesk@clinic.example",
+    "DEFAULT_FROM_EMAIL": "clinic@clinic.example",
 }
+REQUIRED = (
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CLINIC_EMAIL_URL",
+    "CLINIC_SITE_URL",
+    "CLINIC_STAFF_EMAILS",
+    "DEFAULT_FROM_EMAIL",
+)
 
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CLINIC_"))}
     base.pop("DATABASE_URL", None)
     base.pop("REDIS_URL", None)
+    base.pop("DEFAULT_FROM_EMAIL", None)
     environment = {**base, **{k: v for k, v in env.items() if v is not None}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
@@ -34,10 +48,39 @@ def test_production_settings_pass_the_deploy_checks():
 
 
 def test_production_refuses_to_start_without_each_required_setting():
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CLINIC_EMAIL_URL"):
+    for name in REQUIRED:
         result = manage("check", **{**PRODUCTION, name: None})
         assert result.returncode != 0, name
-        assert name in result.stderr, name
+        assert f"{name} must be set when DJANGO_DEBUG is off" in result.stderr, name
+        # An empty value is no better than none.
+        result = manage("check", **{**PRODUCTION, name: ""})
+        assert f"{name} must be set when DJANGO_DEBUG is off" in result.stderr, name
+
+
+def test_a_site_url_that_is_not_absolute_is_refused():
+    result = manage("check", **{**PRODUCTION, "CLINIC_SITE_URL": "clinic.example"})
+    assert result.returncode != 0
+    assert "CLINIC_SITE_URL must be an absolute http(s) URL" in result.stderr
+
+
+def test_the_release_defaults_to_a_digest_that_changes_with_the_static_manifest(tmp_path):
+    from clinic_site.release import release_digest
+
+    script = "from django.conf import settings as s; print(s.CLINIC_RELEASE)"
+    assert (
+        manage("shell", "--no-imports", "-c", script, **{**PRODUCTION, "CLINIC_RELEASE": "abc123"}).stdout.strip()
+        == "abc123"
+    )
+    default = manage("shell", "--no-imports", "-c", script, **PRODUCTION).stdout.strip()
+    assert default and default != "dev"
+
+    (tmp_path / "static").mkdir()
+    before = release_digest(ROOT, tmp_path / "static")
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.1.css"}}')
+    first = release_digest(ROOT, tmp_path / "static")
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.2.css"}}')
+    second = release_digest(ROOT, tmp_path / "static")
+    assert len({before, first, second}) == 3
 
 
 def test_production_security_settings():

@@ -4,13 +4,17 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from consultations import housekeeping
 from consultations.sweep import resend_overdue
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Queue again the staff notices and patient confirmations that are overdue."
+    help = (
+        "Queue again the staff notices and patient confirmations that are due. With --every, keep running, "
+        "and once a day also delete expired requests and old task results."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,10 +22,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every, **options):
+        next_housekeeping = time.monotonic() if every else float("inf")
         while True:
             close_old_connections()
             try:
                 count = resend_overdue()
+                if time.monotonic() >= next_housekeeping:
+                    deleted = housekeeping.run_daily()
+                    logger.info("Daily clean-up: %d expired consultation request(s) deleted", deleted)
+                    next_housekeeping = time.monotonic() + housekeeping.DAY.total_seconds()
             except DatabaseError:
                 if not every:
                     raise
@@ -29,7 +38,7 @@ class Command(BaseCommand):
                 logger.exception("Sweep for overdue consultation notices failed")
                 count = 0
             if count or options["verbosity"] > 1:
-                self.stdout.write(f"Queued mail again for {count} consultation request(s).")
+                self.stdout.write(f"Queued mail again for {count} delivery(ies).")
             if not every:
                 return
             time.sleep(every)

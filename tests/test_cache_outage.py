@@ -1,0 +1,107 @@
+"""Redis is a cache, not a dependency: the site works without it and serves nothing stale after it returns."""
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+from clinic_site import page_cache
+from clinic_site.models import Practice
+from conditions.models import Condition
+from tests.servers import database_env, free_port, start_gunicorn, start_redis, stop
+
+PRACTICE_FORM = {
+    "name": "Riverside Facial Nerve Center",
+    "is_demo": "",
+    "surgeon_name": "Dr. Sam Rivera",
+    "surgeon_title": "Facial plastic surgeon",
+    "surgeon_bio": "Bio.",
+    "phone": "+1 555 010 0177",
+    "email": "",
+    "street_address": "1 River Road",
+    "locality": "Riverside",
+    "region": "CA",
+    "postal_code": "90000",
+    "country": "US",
+    "hours": "Monday to Friday: 9 am to 5 pm",
+    "opening_hours_spec": "Mo-Fr 09:00-17:00",
+}
+
+
+def fetch(base, path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """A Redis on a port of its own; the test process's cache points at it too."""
+    port = free_port()
+    redis = {"port": port, "process": start_redis(port, tmp_path)}
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    redis["start"] = lambda: redis.update(process=start_redis(port, tmp_path))
+    yield redis
+    stop(redis["process"])
+    # This process saw the outage too: let the next test use its cache at once.
+    page_cache._Health.down = False
+
+
+def test_pages_and_edits_work_with_redis_down_and_nothing_stale_after_it_returns(
+    live_content, own_redis, admin_client, tmp_path
+):
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "w") as log:
+        server = start_gunicorn(port, database_env(REDIS_URL=f"redis://127.0.0.1:{own_redis['port']}/0"), log=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        status, sitemap = fetch(base, "/sitemap.xml")
+        assert status == 200
+        paths = [url.split("://", 1)[1].split("/", 1)[1] for url in sitemap.split("<loc>")[1:]]
+        paths = ["/" + path.split("<", 1)[0] for path in paths]
+        paths += ["/sitemap.xml", "/robots.txt", "/consultation/"]
+        assert len(paths) > 15
+        for path in paths:
+            assert fetch(base, path)[0] == 200, path  # now cached in Redis
+        old_title = "Ramsay Hunt syndrome"
+        assert old_title in fetch(base, "/conditions/ramsay-hunt-syndrome/")[1]
+
+        stop(own_redis["process"])  # SIGTERM: Redis saves its data and exits
+
+        for path in paths:
+            assert fetch(base, path)[0] == 200, path
+        # Staff edits save: the practice through the admin, a condition as the admin saves it.
+        practice = Practice.objects.current()
+        response = admin_client.post(f"/admin/clinic_site/practice/{practice.pk}/change/", PRACTICE_FORM)
+        assert response.status_code == 302
+        condition = Condition.objects.get(slug="ramsay-hunt-syndrome")
+        condition.title = "Ramsay Hunt syndrome (shingles of the facial nerve)"
+        condition.save()
+        page = fetch(base, "/conditions/ramsay-hunt-syndrome/")[1]
+        assert "shingles of the facial nerve" in page and "Riverside Facial Nerve Center" in page
+
+        own_redis["start"]()  # with the pages and generation it had before the edit
+        # Past the pause after a failure, the server tries Redis again and finds it back.
+        deadline = page_cache.RETRY_AFTER_SECONDS + 1
+        import time
+
+        time.sleep(deadline)
+        for _ in range(3):
+            page = fetch(base, "/conditions/ramsay-hunt-syndrome/")[1]
+            assert "shingles of the facial nerve" in page and "Riverside Facial Nerve Center" in page
+            home = fetch(base, "/")[1]
+            assert "Riverside Facial Nerve Center" in home
+    finally:
+        stop(server)
+    # The outage was logged once, not once per request.
+    logged = log_path.read_text()
+    assert logged.count("Page cache unreachable") == 1, logged[-3000:]
+    assert "Page cache reachable again" in logged
