@@ -60,5 +60,7 @@ urlpatterns = [
     ),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    # The second sign-in step and enrolment, beside the admin's own login page.
+    path("admin/second-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]

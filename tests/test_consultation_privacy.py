@@ -134,3 +134,25 @@ def test_a_refused_patient_address_is_not_written_to_logs_or_task_results(client
         assert fragment not in stored
         assert fragment not in logged
     assert consultation.notified_at is not None  # the staff notice still went out
+
+
+def test_closing_an_old_request_keeps_it_for_the_full_period_from_that_change(db, client):
+    from django.contrib.auth.models import Group, User
+
+    from consultations.groups import FRONT_DESK
+    from consultations.models import AuditEntry
+    from tests.staff_fixtures import sign_in_verified
+
+    desk = User.objects.create_user("desk", password="a long test password", is_staff=True)
+    desk.groups.add(Group.objects.get(name=FRONT_DESK))
+    sign_in_verified(client, desk)
+    old = make_request(created_at=timezone.now() - timedelta(days=1000))
+    client.post("/admin/consultations/consultationrequest/", {"action": "mark_spam", "_selected_action": [old.pk]})
+    call_command("delete_expired_consultations", verbosity=0)
+    assert ConsultationRequest.objects.filter(pk=old.pk).exists()
+    # The period runs from the change: once it has passed, the retention run deletes, on the record.
+    ConsultationRequest.objects.filter(pk=old.pk).update(staff_changed_at=timezone.now() - timedelta(days=731))
+    call_command("delete_expired_consultations", verbosity=0)
+    assert not ConsultationRequest.objects.filter(pk=old.pk).exists()
+    entry = AuditEntry.objects.get(action="delete")
+    assert (entry.username, entry.references, entry.detail) == (AuditEntry.SYSTEM, old.reference, "retention period")
