@@ -65,6 +65,7 @@ bench: $(VENV)/.installed-dev services
 
 superuser: $(VENV)/.installed-run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py second_factor_help
 
 serve: $(VENV)/.installed-run
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (and see README for the other variables)."; exit 1; }
@@ -73,7 +74,7 @@ serve: $(VENV)/.installed-run
 	$(PY) manage.py migrate --verbosity 0 && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	$(PY) manage.py load_content && \
-	$(VENV)/bin/gunicorn clinic_site.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(VENV)/bin/gunicorn clinic_site.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3}
 
 # PostgreSQL and Redis: start them when installed but stopped; create the database.
 services:

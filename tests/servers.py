@@ -1,6 +1,7 @@
 """Server processes for tests that need more than one process: gunicorn on loopback, on this run's database."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,13 +27,25 @@ def database_env(**extra):
     }
 
 
-def start_gunicorn(port, env, workers=1, threads=1):
-    """A gunicorn server on loopback, returned once it answers."""
+ROOT = Path(__file__).resolve().parent.parent
 
+
+def start_gunicorn(port, env, workers=1, threads=1, logs=None):
+    """A gunicorn server on loopback, configured as `make serve` runs it, returned once it answers.
+
+    logs: a directory to receive gunicorn's output (access log, error log and Django's log) as
+    stdout.log and stderr.log; without it the output is discarded.
+    """
+    if logs is None:
+        stdout = stderr = subprocess.DEVNULL
+    else:
+        stdout, stderr = (open(Path(logs) / name, "wb") for name in ("stdout.log", "stderr.log"))  # noqa: SIM115
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "clinic_site.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -40,11 +53,14 @@ def start_gunicorn(port, env, workers=1, threads=1):
             "--threads",
             str(threads),
         ],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=stderr,
     )
+    if logs is not None:
+        stdout.close()
+        stderr.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -54,5 +70,11 @@ def start_gunicorn(port, env, workers=1, threads=1):
             if process.poll() is not None:
                 raise RuntimeError("gunicorn exited on start") from None
             time.sleep(0.1)
-    process.kill()
+    stop_gunicorn(process)
     raise RuntimeError("gunicorn did not start")
+
+
+def stop_gunicorn(process, timeout=20):
+    """SIGTERM, as a service manager stops it, and wait until it has exited (its logs are flushed)."""
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout)

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from consultations.models import ConsultationRequest
 from tests.consultation_fixtures import FormClient, answers, database_env, free_port, smtp, start_gunicorn  # noqa: F401
+from tests.servers import stop_gunicorn
 
 CLIENTS = 50
 
@@ -20,8 +21,7 @@ def production_like_server(live_content):
     env = database_env(CLINIC_CONSULTATION_MIN_FILL_SECONDS="0")
     server = start_gunicorn(port, env, workers=3, threads=8)
     yield f"http://127.0.0.1:{port}"
-    server.kill()
-    server.wait(10)
+    stop_gunicorn(server)
 
 
 def test_50_concurrent_requests_are_all_stored_and_announced(production_like_server, settings, smtp):  # noqa: F811
@@ -68,8 +68,7 @@ def two_servers(live_content):
         yield [url for _process, url in servers]
     finally:
         for process, _url in servers:
-            process.kill()
-            process.wait(10)
+            stop_gunicorn(process)
 
 
 def test_rate_limit_holds_across_two_server_processes(two_servers):
