@@ -72,7 +72,7 @@ def check_code(user, code):
     code = "".join(code.split()).lower()
     devices = (
         TOTPDevice.objects.filter(user=user, confirmed=True)
-        if code.isdigit()
+        if code.isdigit() and len(code) == TOTPDevice._meta.get_field("digits").default
         else StaticDevice.objects.filter(user=user, confirmed=True)
     )
     for device in devices:

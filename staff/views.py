@@ -1,5 +1,7 @@
 """Enrolment and the second sign-in step. The password step is the admin's own login page."""
 
+import logging
+
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import user_passes_test
@@ -13,6 +15,8 @@ from django_otp import login as otp_login
 
 from staff import second_factor
 from staff.forms import CodeForm
+
+logger = logging.getLogger(__name__)
 
 
 def _staff(user):
@@ -75,7 +79,10 @@ def verify(request):
     form = CodeForm(request.POST or None, check=lambda code: second_factor.check_code(request.user, code))
     if form.is_valid():
         otp_login(request, form.device)
+        logger.info("Second sign-in step passed by %s with %s.", request.user.get_username(), form.device.name)
         return redirect(_next_url(request))
+    if form.is_bound:
+        logger.warning("Second sign-in step failed for %s.", request.user.get_username())
     return _render(request, "staff/verify.html", title=_("Enter your sign-in code"), form=form)
 
 

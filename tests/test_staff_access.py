@@ -57,6 +57,21 @@ def test_a_password_alone_opens_no_admin_page_with_patient_data(desk, client):
     assert export.status_code == 302 and b"Vexillmarker" not in export.content
 
 
+def test_a_wrong_code_is_refused_and_logged_and_a_half_signed_in_person_can_sign_out(desk, caplog):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=desk, name="phone", confirmed=True)
+    _response, client = sign_in(PASSWORD, HERE)
+    caplog.set_level(logging.INFO)
+    refused = client.post("/admin/second-factor/verify/?next=/admin/", {"code": "000000"})
+    assert refused.status_code == 200 and "That code was not accepted" in refused.content.decode()
+    assert "Second sign-in step failed for desk." in caplog.text
+    assert client.get(CHANGELIST).status_code == 302
+    signed_out = client.post("/admin/second-factor/sign-out/")
+    assert signed_out.status_code == 302 and signed_out["Location"] == "/admin/login/"
+    assert "_auth_user_id" not in client.session
+
+
 def test_reset_second_factor_command_sends_the_person_back_to_enrolment(desk, client):
     sign_in_verified(client, desk)
     assert client.get(CHANGELIST).status_code == 200
