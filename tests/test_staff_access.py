@@ -124,13 +124,23 @@ def test_the_lockout_follows_the_trusted_proxy_rule(desk, settings):
     assert sign_in(PASSWORD, HERE)[0].status_code == 429
 
 
-def test_sign_ins_and_failures_are_logged_without_passwords(desk, caplog):
+def test_sign_ins_and_failures_are_logged_without_passwords_or_searches(desk, caplog):
+    from axes.models import AccessAttempt
+
     caplog.set_level(logging.INFO)
-    sign_in("wrong-Zq8v-guess", HERE)
+    # A session that ended on a search page comes back to sign in with the search in `next`.
+    Client().post(
+        "/admin/login/?next=/admin/consultations/consultationrequest/%3Fq%3DVexillmarker",
+        {"username": "desk", "password": "wrong-Zq8v-guess", "next": f"{CHANGELIST}?q=Vexillmarker"},
+        HTTP_X_FORWARDED_FOR=HERE,
+    )
+    stored = str(list(AccessAttempt.objects.values()))
+    assert "desk" in stored  # the attempt was recorded, by account and address
+    assert "wrong-Zq8v-guess" not in stored and "Vexillmarker" not in stored
     sign_in(PASSWORD, HERE)
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "login failed" in logged.lower() and "Successful login" in logged
-    assert "wrong-Zq8v-guess" not in logged and PASSWORD not in logged
+    assert "wrong-Zq8v-guess" not in logged and PASSWORD not in logged and "Vexillmarker" not in logged
 
 
 # Sessions, by the clock.
