@@ -298,3 +298,5 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
+# Masked in axes' records of failed sign-ins: `next` may hold an admin search, i.e. a patient's name.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next"]
