@@ -67,6 +67,7 @@ bench: $(VENV)/.installed-dev services
 
 superuser: $(VENV)/.installed-run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py second_factor_help
 
 serve: $(VENV)/.installed-run
 	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL; do \
@@ -76,7 +77,7 @@ serve: $(VENV)/.installed-run
 	$(PY) manage.py migrate --verbosity 0 && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	$(PY) manage.py load_content && \
-	$(VENV)/bin/gunicorn clinic_site.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(VENV)/bin/gunicorn clinic_site.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3}
 
 # PostgreSQL and Redis: start them when installed but stopped; create the database.
 services:

@@ -79,7 +79,9 @@ def start_server(env, port):
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "clinic_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)]
-        + ["--threads", str(THREADS), "--log-level", "warning"],
+        + ["--threads", str(THREADS), "--log-level", "warning"]
+        # gunicorn reads ./gunicorn.conf.py by itself; its access log would drown the figures.
+        + ["--access-logfile", "/dev/null"],
         cwd=ROOT,
         env=env,
     )

@@ -6,6 +6,7 @@ variable. Tests use clinic_site.test_settings, which imports this module.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -96,7 +97,8 @@ CLINIC_EMERGENCY_NUMBER = os.environ.get("CLINIC_EMERGENCY_NUMBER", "911")
 CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE") or release_digest(BASE_DIR, BASE_DIR / "staticfiles")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that requires the second factor (staff/admin_site.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,6 +110,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # Ours.
     "clinic_site",
     "medical_pages",
@@ -115,6 +121,7 @@ INSTALLED_APPS = [
     "conditions",
     "guides",
     "consultations",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -126,8 +133,13 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.sessions.SessionLifetimeMiddleware",
+    "staff.referrer_policy.AdminReferrerPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic_site.urls"
@@ -296,10 +308,28 @@ CLINIC_RETENTION_DAYS = int(os.environ.get("CLINIC_RETENTION_DAYS", 730))
 CLINIC_OPEN_RETENTION_DAYS = int(os.environ.get("CLINIC_OPEN_RETENTION_DAYS", 1095))
 # Region for phone numbers typed without an international prefix (ISO 3166 code).
 CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "US")
-# Staff sessions end after this long idle; only staff have sessions, public pages never start one.
+# Staff access (the staff app): sessions, the second factor and sign-in lockout. The README has the details.
+# Sessions end after this long idle (renewed on every request); only staff have sessions.
 SESSION_COOKIE_AGE = int(os.environ.get("CLINIC_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
-# Failed admin sign-ins allowed per account (and per client address) per window before refusing.
-CLINIC_LOGIN_FAILURE_LIMIT = int(os.environ.get("CLINIC_LOGIN_FAILURE_LIMIT", 5))
-CLINIC_LOGIN_FAILURE_WINDOW = int(os.environ.get("CLINIC_LOGIN_FAILURE_WINDOW", 15 * 60))
-AUTHENTICATION_BACKENDS = ["consultations.login_throttle.ThrottledModelBackend"]
+# ... and this long after signing in, however busy.
+CLINIC_SESSION_MAX_SECONDS = int(os.environ.get("CLINIC_SESSION_MAX_SECONDS", 12 * 60 * 60))
+# A code from an authenticator app after the password. Always on in production; the SQLite demo skips it.
+CLINIC_STAFF_SECOND_FACTOR = not DEBUG
+OTP_TOTP_ISSUER = os.environ.get("CLINIC_OTP_ISSUER", "Clinic admin")
+# Device keys stay out of the admin's device pages.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-axes: wrong passwords are counted per username and client address together, so an attacker
+# elsewhere cannot lock a staff member out; attempts refused during the pause do not extend it.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("CLINIC_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("CLINIC_LOGIN_COOLOFF_SECONDS", 15 * 60)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip"
+# No banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
+# Masked in axes' records of failed sign-ins: `next` may hold an admin search, i.e. a patient's name.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next"]

@@ -40,6 +40,8 @@ urlpatterns = [
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": discover_sitemaps()}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("healthz", healthz, name="healthz"),
+    # The second sign-in step and enrolment, beside the admin's own login page.
+    path("admin/second-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
     # Last: guides have short addresses at the top of the site (/eye-care/), after every other page.
     path("", include("guides.urls")),

@@ -4,12 +4,15 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations import csv_export
+from consultations.audit import AuditedAdminMixin, search_digest
 from consultations.choices import Status
+from consultations.groups import is_manager
 from consultations.models import AuditEntry, ConsultationRequest, Note
 from consultations.tasks import owe_notices
 from treatments.models import Treatment
@@ -27,6 +30,8 @@ PATIENT_FIELDS = (
     "message",
     "heard_from",
 )
+# Left out of the list and its filters for Front desk (see get_list_display).
+HEALTH_COLUMNS = ("concern_title",)
 RECORD_FIELDS = (
     "reference",
     "created_at",
@@ -73,7 +78,7 @@ class FailedMailFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "created_at",
@@ -118,6 +123,15 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Requests come from patients, through the form.
         return False
+
+    def get_list_display(self, request):
+        # Front desk works the list by name and contact; the health concern is on the request itself.
+        columns = super().get_list_display(request)
+        return columns if is_manager(request.user) else [c for c in columns if c not in HEALTH_COLUMNS]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return filters if is_manager(request.user) else [f for f in filters if f not in HEALTH_COLUMNS]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
@@ -168,21 +182,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return queryset | filtered.filter(phone=e164), may_have_duplicates
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            consultation = self.get_object(request, object_id)
-            AuditEntry.record(request.user, AuditEntry.Action.VIEW, [consultation.reference])
-        return response
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        search = request.GET.get("q", "")
-        context = getattr(response, "context_data", None) or {}
-        if search and "cl" in context:
-            found = [consultation.reference for consultation in context["cl"].result_list]
-            AuditEntry.record(request.user, AuditEntry.Action.SEARCH, found)
-        return response
+    def save_model(self, request, obj, form, change):
+        obj.staff_changed_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         for note in formset.save(commit=False):
@@ -192,7 +194,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
     def _set_status(self, request, queryset, status):
-        updated = queryset.update(status=status)
+        updated = queryset.update(status=status, staff_changed_at=timezone.now())
         self.message_user(
             request,
             ngettext("%(count)d request marked %(status)s.", "%(count)d requests marked %(status)s.", updated)
@@ -222,7 +224,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         for consultation in queryset.filter(status=Status.SPAM):
             with transaction.atomic():
                 consultation.status = Status.NEW
-                consultation.save(update_fields=["status", "updated_at"])
+                consultation.staff_changed_at = timezone.now()
+                consultation.save(update_fields=["status", "staff_changed_at", "updated_at"])
                 # The staff notice and the confirmation held back when it looked like spam.
                 owe_notices(consultation)
             count += 1
@@ -239,7 +242,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        updated = queryset.update(assigned_to=request.user)
+        updated = queryset.update(assigned_to=request.user, staff_changed_at=timezone.now())
         self.message_user(
             request,
             ngettext("%(count)d request assigned to you.", "%(count)d requests assigned to you.", updated)
@@ -248,17 +251,22 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected requests as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
-        queryset = queryset.select_related("assigned_to")
-        AuditEntry.record(request.user, AuditEntry.Action.EXPORT, [c.reference for c in queryset])
-        return csv_export.export(queryset)
+        return csv_export.export(queryset.select_related("assigned_to"))
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "username", "action", "references")
+    list_display = ("at", "username", "action", "references", "filters", "detail")
     list_filter = ("action", "at")
     search_fields = ("username", "references")
+    search_help_text = _("Username or reference; or the words of a search, to find who searched for them.")
     date_hierarchy = "at"
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term:
+            return found, may_have_duplicates
+        return found | queryset.filter(search_digest=search_digest(search_term)), may_have_duplicates
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser

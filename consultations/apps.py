@@ -8,7 +8,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultation requests")
 
     def ready(self):
-        from consultations import checks, login_throttle  # noqa: F401 (registers checks, connects signal handlers)
+        from consultations import checks  # noqa: F401 (registers the checks)
         from consultations.groups import create_front_desk_group
 
         post_migrate.connect(create_front_desk_group, sender=self)

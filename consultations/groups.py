@@ -1,6 +1,9 @@
-"""The Front desk group: works through consultation requests, cannot delete them or manage users.
+"""The roles that work consultation requests, as groups: created after migrations run, because
+permissions only exist from then on. The README lists what each role can do.
 
-Created after migrations run, because permissions only exist from then on.
+Front desk works through requests but cannot delete them (nor, by closing or marking spam, have them
+deleted sooner: retention counts from the last staff change) and cannot manage users. Managers also
+export and delete.
 """
 
 FRONT_DESK = "Front desk"
@@ -10,17 +13,33 @@ FRONT_DESK_PERMISSIONS = [
     ("consultations", "view_note"),
     ("consultations", "add_note"),
 ]
+MANAGER = "Manager"
+MANAGER_PERMISSIONS = [
+    *FRONT_DESK_PERMISSIONS,
+    ("consultations", "delete_consultationrequest"),
+    ("consultations", "delete_note"),
+    ("consultations", "export_consultationrequest"),
+]
 
 
-def create_front_desk_group(sender=None, using="default", apps=None, **kwargs):
+def is_manager(user):
+    return user.has_perm("consultations.delete_consultationrequest")
+
+
+def _create_group(name, wanted, using):
     from django.contrib.auth.models import Group, Permission
 
-    group, _created = Group.objects.using(using).get_or_create(name=FRONT_DESK)
+    group, _created = Group.objects.using(using).get_or_create(name=name)
     permissions = []
-    for app_label, codename in FRONT_DESK_PERMISSIONS:
+    for app_label, codename in wanted:
         permission = (
             Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
         )
         if permission is not None:
             permissions.append(permission)
     group.permissions.add(*permissions)
+
+
+def create_front_desk_group(sender=None, using="default", apps=None, **kwargs):
+    _create_group(FRONT_DESK, FRONT_DESK_PERMISSIONS, using)
+    _create_group(MANAGER, MANAGER_PERMISSIONS, using)

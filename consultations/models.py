@@ -32,6 +32,8 @@ class ConsultationRequest(models.Model):
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Set by every staff change (form or action); the retention period runs from here (retention.py).
+    staff_changed_at = models.DateTimeField(_("last changed by staff"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -169,12 +171,24 @@ class Note(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who looked at, exported or searched requests. Rows are only ever added."""
+    """Who listed, searched, opened, changed, exported or deleted requests. Rows are only ever added.
+
+    What was asked is kept without the words typed: filters by field lookup, a search as a keyed hash.
+    """
 
     class Action(models.TextChoices):
-        VIEW = "view", _("Opened a request")
-        EXPORT = "export", _("Exported requests")
+        LIST = "list", _("Listed requests")
+        FILTER = "filter", _("Filtered requests")
         SEARCH = "search", _("Searched requests")
+        VIEW = "view", _("Opened a request")
+        HISTORY = "history", _("Opened a request's history")
+        CHANGE = "change", _("Changed a request")
+        ACTION = "action", _("Ran an action on requests")
+        EXPORT = "export", _("Exported requests")
+        DELETE = "delete", _("Deleted requests")
+
+    # The username of entries made by the site itself (the retention run), not by a person.
+    SYSTEM = "(system)"
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
@@ -184,6 +198,19 @@ class AuditEntry(models.Model):
     username = models.CharField(_("username"), max_length=150, editable=False)
     action = models.CharField(_("action"), max_length=10, choices=Action, editable=False)
     references = models.TextField(_("requests"), blank=True, editable=False)
+    filters = models.CharField(
+        _("filters"), max_length=500, blank=True, editable=False, help_text=_("Field lookups used, without values.")
+    )
+    search_digest = models.CharField(
+        _("search (keyed hash)"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Identifies the words searched for without storing them: search the audit trail to match."),
+    )
+    detail = models.CharField(
+        _("detail"), max_length=300, blank=True, editable=False, help_text=_("The action run or the fields changed.")
+    )
 
     class Meta:
         verbose_name = _("audit entry")
@@ -202,9 +229,14 @@ class AuditEntry(models.Model):
         raise PermissionDenied("Audit entries cannot be deleted.")
 
     @classmethod
-    def record(cls, user, action, references=()):
+    def record(cls, user, action, references=(), **details):
+        """An entry by user, or by the site itself when user is None."""
         return cls.objects.create(
-            user=user, username=user.get_username(), action=action, references=" ".join(references)
+            user=user,
+            username=user.get_username() if user is not None else cls.SYSTEM,
+            action=action,
+            references=" ".join(references),
+            **details,
         )
 
 
@@ -219,17 +251,6 @@ class RateLimitBucket(models.Model):
 
 class RateLimitHit(models.Model):
     bucket = models.ForeignKey(RateLimitBucket, on_delete=models.CASCADE, related_name="hits")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S}"
-
-
-class LoginFailure(models.Model):
-    """A failed admin sign-in, by keyed hashes of the username and address (neither is stored)."""
-
-    username_key = models.CharField(max_length=64, db_index=True)
-    address_key = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self):

@@ -1,32 +1,41 @@
 """Deleting requests once the clinic no longer needs them (CLINIC_RETENTION_DAYS, CLINIC_OPEN_RETENTION_DAYS).
 
-The worker runs this daily (consultations.housekeeping); the privacy notice states both periods.
+Both periods run from the last staff change (or arrival, if staff never changed it), not from
+arrival alone: closing or marking an old request as spam keeps it for the full period, so no one
+can have a request deleted by proxy. The worker runs this daily (consultations.housekeeping); the
+privacy notice states both periods.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consultations.choices import FINISHED_STATUSES
-from consultations.models import ConsultationRequest
+from consultations.models import AuditEntry, ConsultationRequest
 
 
 def expired_requests(now=None):
     now = now or timezone.now()
-    finished = Q(status__in=FINISHED_STATUSES, created_at__lt=now - timedelta(days=settings.CLINIC_RETENTION_DAYS))
-    # A request left open (never completed or closed) is not kept for ever either: it goes once
-    # nobody has changed it for the open period.
+    finished = Q(status__in=FINISHED_STATUSES, last_change__lt=now - timedelta(days=settings.CLINIC_RETENTION_DAYS))
+    # A request left open (never completed or closed) is not kept for ever either.
     left_open = ~Q(status__in=FINISHED_STATUSES) & Q(
-        updated_at__lt=now - timedelta(days=settings.CLINIC_OPEN_RETENTION_DAYS)
+        last_change__lt=now - timedelta(days=settings.CLINIC_OPEN_RETENTION_DAYS)
     )
-    return ConsultationRequest.objects.filter(finished | left_open)
+    return ConsultationRequest.objects.alias(last_change=Coalesce("staff_changed_at", "created_at")).filter(
+        finished | left_open
+    )
 
 
+@transaction.atomic
 def delete_expired(now=None):
-    """Delete expired requests with their notes and delivery records; the number of requests deleted."""
+    """Delete expired requests with their notes and delivery records, on the audit trail; how many."""
     expired = expired_requests(now)
-    count = expired.count()
-    expired.delete()
-    return count
+    references = list(expired.values_list("reference", flat=True))
+    if references:
+        AuditEntry.record(None, AuditEntry.Action.DELETE, references, detail="retention period")
+    ConsultationRequest.objects.filter(reference__in=references).delete()
+    return len(references)

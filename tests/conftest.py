@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from clinic_site.page_cache import invalidate_pages
+from tests.staff_fixtures import sign_in_verified
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,6 +31,14 @@ def fresh_page_cache():
     invalidate_pages()
     yield
     invalidate_pages()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client (a client of its own), past the second factor that the admin requires."""
+    from django.test import Client
+
+    return sign_in_verified(Client(), admin_user)
 
 
 @pytest.fixture

@@ -27,13 +27,25 @@ def database_env(**extra):
     }
 
 
-def start_gunicorn(port, env, workers=1, threads=1, log=subprocess.DEVNULL):
-    """A gunicorn server on loopback, returned once it answers; its log goes to `log` (a file)."""
+ROOT = Path(__file__).resolve().parent.parent
 
+
+def start_gunicorn(port, env, workers=1, threads=1, logs=None):
+    """A gunicorn server on loopback, configured as `make serve` runs it, returned once it answers.
+
+    logs: a directory to receive gunicorn's output (access log, error log and Django's log) as
+    stdout.log and stderr.log; without it the output is discarded.
+    """
+    if logs is None:
+        stdout = stderr = subprocess.DEVNULL
+    else:
+        stdout, stderr = (open(Path(logs) / name, "wb") for name in ("stdout.log", "stderr.log"))  # noqa: SIM115
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "clinic_site.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -41,11 +53,14 @@ def start_gunicorn(port, env, workers=1, threads=1, log=subprocess.DEVNULL):
             "--threads",
             str(threads),
         ],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         env=env,
-        stdout=log,
-        stderr=log,
+        stdout=stdout,
+        stderr=stderr,
     )
+    if logs is not None:
+        stdout.close()
+        stderr.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

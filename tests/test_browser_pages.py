@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conditions.models import Condition
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
+from tests.staff_fixtures import app_code
 from tests.test_pages import SITE_PATHS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
@@ -74,12 +76,16 @@ def test_keyboard_and_navigation_work_with_javascript_off(browser, live_server):
 
 @pytest.fixture
 def staff_page(browser, live_server):
-    get_user_model().objects.create_superuser("editor", "editor@example.com", "a long test password")
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "a long test password")
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
     page = browser.new_page()
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "a long test password")
     page.click("input[type=submit]")
+    page.wait_for_url("**/admin/second-factor/verify/**")
+    page.fill("#id_code", app_code(device))
+    page.click("#verify-form input[type=submit]")
     page.wait_for_url("**/admin/")
     yield page
     page.close()

@@ -58,9 +58,7 @@ def test_pages_and_edits_work_with_redis_down_and_nothing_stale_after_it_returns
     live_content, own_redis, admin_client, tmp_path
 ):
     port = free_port()
-    log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "w") as log:
-        server = start_gunicorn(port, database_env(REDIS_URL=f"redis://127.0.0.1:{own_redis['port']}/0"), log=log)
+    server = start_gunicorn(port, database_env(REDIS_URL=f"redis://127.0.0.1:{own_redis['port']}/0"), logs=tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
         status, sitemap = fetch(base, "/sitemap.xml")
@@ -102,6 +100,6 @@ def test_pages_and_edits_work_with_redis_down_and_nothing_stale_after_it_returns
     finally:
         stop(server)
     # The outage was logged once, not once per request.
-    logged = log_path.read_text()
+    logged = (tmp_path / "stdout.log").read_text() + (tmp_path / "stderr.log").read_text()
     assert logged.count("Page cache unreachable") == 1, logged[-3000:]
     assert "Page cache reachable again" in logged

@@ -140,15 +140,15 @@ def test_a_request_left_open_goes_once_unchanged_for_the_open_period(db, setting
     settings.CLINIC_OPEN_RETENTION_DAYS = 1095
     stale = make_request(status="contacted")
     touched = make_request(status="new")
-    ConsultationRequest.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=1096))
-    ConsultationRequest.objects.filter(pk=touched.pk).update(updated_at=timezone.now() - timedelta(days=1094))
+    ConsultationRequest.objects.filter(pk=stale.pk).update(staff_changed_at=timezone.now() - timedelta(days=1096))
+    ConsultationRequest.objects.filter(pk=touched.pk).update(staff_changed_at=timezone.now() - timedelta(days=1094))
     call_command("delete_expired_consultations", verbosity=0)
     assert list(ConsultationRequest.objects.values_list("pk", flat=True)) == [touched.pk]
 
 
 def test_the_privacy_notice_states_each_period(client, content, settings):
     html = " ".join(client.get("/privacy/").content.decode().split())
-    assert f"{settings.CLINIC_RETENTION_DAYS} days after we received it" in html
+    assert f"{settings.CLINIC_RETENTION_DAYS} days after our staff last changed it" in html
     assert f"{settings.CLINIC_OPEN_RETENTION_DAYS} days after our staff last changed it" in html
     assert f"{settings.CLINIC_TASK_RESULT_DAYS} days after sending" in html
 
@@ -159,3 +159,25 @@ def test_the_worker_sweep_loop_runs_the_clean_up(db, settings):
     old = make_request(status="closed", created_at=timezone.now() - timedelta(days=settings.CLINIC_RETENTION_DAYS + 1))
     assert housekeeping.run_daily() == 1
     assert not ConsultationRequest.objects.filter(pk=old.pk).exists()
+
+
+def test_closing_an_old_request_keeps_it_for_the_full_period_from_that_change(db, client):
+    from django.contrib.auth.models import Group, User
+
+    from consultations.groups import FRONT_DESK
+    from consultations.models import AuditEntry
+    from tests.staff_fixtures import sign_in_verified
+
+    desk = User.objects.create_user("desk", password="a long test password", is_staff=True)
+    desk.groups.add(Group.objects.get(name=FRONT_DESK))
+    sign_in_verified(client, desk)
+    old = make_request(created_at=timezone.now() - timedelta(days=1000))
+    client.post("/admin/consultations/consultationrequest/", {"action": "mark_spam", "_selected_action": [old.pk]})
+    call_command("delete_expired_consultations", verbosity=0)
+    assert ConsultationRequest.objects.filter(pk=old.pk).exists()
+    # The period runs from the change: once it has passed, the retention run deletes, on the record.
+    ConsultationRequest.objects.filter(pk=old.pk).update(staff_changed_at=timezone.now() - timedelta(days=731))
+    call_command("delete_expired_consultations", verbosity=0)
+    assert not ConsultationRequest.objects.filter(pk=old.pk).exists()
+    entry = AuditEntry.objects.get(action="delete")
+    assert (entry.username, entry.references, entry.detail) == (AuditEntry.SYSTEM, old.reference, "retention period")

@@ -1,0 +1,11 @@
+"""gunicorn settings shared by `make serve` and the tests that start gunicorn (tests/servers.py).
+
+Staff searches travel in admin URLs (`?q=<name>`, `_changelist_filters=…`), so an access-log line
+carries the path without its query string, and no Referer: no patient detail is ever written to a
+log. The reverse proxy in front needs the same rule (README, "Deploying").
+"""
+
+accesslog = "-"
+errorlog = "-"
+# %(U)s is the path alone; %(r)s (the full request line) and %(f)s (the Referer) are left out on purpose.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from staff import second_factor
+
+
+class StaffAdminSite(admin.AdminSite):
+    """The admin answers only active staff who passed the second factor (where it is required)."""
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        return not second_factor.required() or second_factor.is_verified(request.user)
+
+    def login(self, request, extra_context=None):
+        # Password accepted but no second factor yet: go on to the code, or to enrolment.
+        user = request.user
+        if second_factor.required() and user.is_active and user.is_staff and not second_factor.is_verified(user):
+            step = "staff:verify" if second_factor.authenticator(user) else "staff:enrol"
+            after = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
+            return redirect(f"{reverse(step)}?{urlencode({REDIRECT_FIELD_NAME: after})}")
+        return super().login(request, extra_context)
+
+    def each_context(self, request):
+        return {**super().each_context(request), "second_factor_required": second_factor.required()}

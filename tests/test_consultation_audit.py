@@ -1,0 +1,135 @@
+"""Every look at or change to requests in the admin is on the audit trail, without the words typed."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+
+from consultations.admin import ConsultationRequestAdmin
+from consultations.audit import search_digest
+from consultations.groups import FRONT_DESK, MANAGER
+from consultations.models import AuditEntry, ConsultationRequest
+from tests.consultation_fixtures import make_request
+from tests.staff_fixtures import sign_in_verified
+
+CHANGELIST = "/admin/consultations/consultationrequest/"
+
+
+def staff(username, group):
+    user = User.objects.create_user(username, password="a long test password", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def desk(client, db):
+    return sign_in_verified(client, staff("desk", FRONT_DESK))
+
+
+def only_entry():
+    entry = AuditEntry.objects.get()
+    return entry, set(entry.references.split())
+
+
+def test_a_plain_list_is_recorded_with_the_references_on_the_page_shown(desk, monkeypatch):
+    monkeypatch.setattr(ConsultationRequestAdmin, "list_per_page", 2)
+    oldest, middle, newest = make_request(), make_request(), make_request()
+    html = desk.get(CHANGELIST).content.decode()
+    entry, shown = only_entry()
+    assert (entry.username, entry.action, entry.filters, entry.search_digest) == ("desk", "list", "", "")
+    assert shown == {newest.reference, middle.reference}
+    assert oldest.reference not in html
+    desk.get(CHANGELIST, {"p": "2"})
+    assert AuditEntry.objects.latest("at").references == oldest.reference
+
+
+def test_a_filter_on_any_field_in_the_url_is_recorded_by_field_not_by_value(desk):
+    wanted = make_request(message="numbness after the vaccine")
+    make_request(message="something else")
+    html = desk.get(CHANGELIST, {"message__icontains": "numbness", "status__exact": "new"}).content.decode()
+    assert wanted.reference in html
+    entry, shown = only_entry()
+    assert (entry.action, entry.filters) == ("filter", "message__icontains,status__exact")
+    assert shown == {wanted.reference}
+    stored = " ".join(str(value) for value in AuditEntry.objects.values_list().get())
+    assert "numbness" not in stored
+
+
+def test_a_search_is_recorded_as_a_keyed_hash_with_what_it_found(desk, admin_client):
+    wanted = make_request(name="Grace Hopper")
+    make_request(name="Alan Turing")
+    desk.get(CHANGELIST, {"q": "  grace   HOPPER "})
+    entry, shown = only_entry()
+    assert entry.action == "search"
+    assert shown == {wanted.reference}
+    assert entry.search_digest == search_digest("Grace Hopper")
+    stored = " ".join(str(value) for value in AuditEntry.objects.values_list().get()).casefold()
+    assert "grace" not in stored and "hopper" not in stored
+    # A superuser finds who searched for a name by typing the name into the audit trail's search.
+    html = admin_client.get("/admin/consultations/auditentry/", {"q": "grace hopper"}).content.decode()
+    assert wanted.reference in html
+
+
+def test_an_export_is_recorded_with_the_references_exported(client, db):
+    manager = staff("manager", MANAGER)
+    exported, _other = make_request(), make_request()
+    sign_in_verified(client, manager)
+    response = client.post(CHANGELIST, {"action": "export_csv", "_selected_action": [str(exported.pk)]})
+    assert response["Content-Type"].startswith("text/csv")
+    entry, shown = only_entry()
+    assert (entry.username, entry.action, entry.detail) == ("manager", "export", "export_csv")
+    assert shown == {exported.reference}
+
+
+def test_opening_a_request_and_its_history_is_recorded(desk):
+    consultation = make_request()
+    assert desk.get(f"{CHANGELIST}{consultation.pk}/change/").status_code == 200
+    assert desk.get(f"{CHANGELIST}{consultation.pk}/history/").status_code == 200
+    entries = list(AuditEntry.objects.order_by("at").values_list("action", "references"))
+    assert entries == [("view", consultation.reference), ("history", consultation.reference)]
+
+
+def test_changes_and_actions_are_recorded(desk):
+    consultation = make_request()
+    form = {
+        "status": "contacted",
+        "assigned_to": "",
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+        "notes-0-text": "",
+    }
+    assert desk.post(f"{CHANGELIST}{consultation.pk}/change/", form).status_code == 302
+    desk.post(CHANGELIST, {"action": "mark_closed", "_selected_action": [str(consultation.pk)]})
+    entries = list(AuditEntry.objects.order_by("at").values_list("action", "references", "detail"))
+    assert entries == [("change", consultation.reference, "status"), ("action", consultation.reference, "mark_closed")]
+
+
+def test_only_a_manager_deletes_and_the_deletion_is_recorded(client, desk, db):
+    consultation = make_request()
+    delete_url = f"{CHANGELIST}{consultation.pk}/delete/"
+    assert desk.post(delete_url, {"post": "yes"}).status_code == 403
+    manager_client = sign_in_verified(client.__class__(), staff("manager", MANAGER))
+    assert manager_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not ConsultationRequest.objects.exists()
+    entry = AuditEntry.objects.get(action="delete")
+    assert (entry.username, entry.references) == ("manager", consultation.reference)
+
+
+def test_front_desk_list_leaves_out_the_health_concern_a_manager_sees(client, desk, db):
+    make_request(concern_title="Synkinesis after Bell's palsy")
+    assert "Synkinesis after" not in desk.get(CHANGELIST).content.decode()
+    manager_client = sign_in_verified(client.__class__(), staff("manager", MANAGER))
+    assert "Synkinesis after" in manager_client.get(CHANGELIST).content.decode()
+
+
+def test_the_manager_group_has_exactly_its_permissions(db):
+    permissions = {p.codename for p in Permission.objects.filter(group__name=MANAGER)}
+    assert permissions == {
+        "view_consultationrequest",
+        "change_consultationrequest",
+        "delete_consultationrequest",
+        "export_consultationrequest",
+        "view_note",
+        "add_note",
+        "delete_note",
+    }
