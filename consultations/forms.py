@@ -5,43 +5,29 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
-from consultations.choices import NOT_SURE, ContactMethod, HeardFrom, Onset, PatientType, TimeOfDay
+from consultations.choices import NOT_SURE, ContactMethod, HeardFrom, Onset
+from consultations.models import ConsultationRequest
 from consultations.validators import no_control_characters, no_control_characters_multiline
 from treatments.models import Treatment
 
 MESSAGE_MAX_LENGTH = 2000
 HONEYPOT_FIELD = "website"
+# Answered with one of a few buttons: no empty "---------" option.
+RADIO_FIELDS = ("preferred_contact", "best_time", "onset", "patient_type")
 
 
 def _choice_errors(what):
     return {"required": _("Choose %(what)s.") % {"what": what}, "invalid_choice": _("Choose one of the options shown.")}
 
 
-class ConsultationRequestForm(forms.Form):
-    """What a patient tells us. Every answer is checked on the server; the messages say how to fix it."""
+class ConsultationRequestForm(forms.ModelForm):
+    """What a patient tells us. Every answer is checked on the server; the messages say how to fix it.
 
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=150,
-        validators=[no_control_characters],
-        error_messages={
-            "required": _("Enter your name."),
-            "max_length": _("Enter a name of 150 characters or fewer."),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        required=False,
-        max_length=254,
-        validators=[no_control_characters],
-        help_text=_("We need an e-mail address or a phone number, or both."),
-        error_messages={
-            "invalid": _("Enter an e-mail address like name@example.com."),
-            "max_length": _("Enter an e-mail address of 254 characters or fewer."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    The stored fields come from the model; only what differs on the form is declared here: the
+    concern and treatments (offered from the published pages), the phone number as typed (longer
+    than its stored international form), and the two fields that are not stored.
+    """
+
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
@@ -50,59 +36,15 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"max_length": _("Enter a phone number of 30 characters or fewer.")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    preferred_contact = forms.ChoiceField(
-        label=_("How should we contact you?"),
-        choices=ContactMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages=_choice_errors(_("how we should contact you")),
-    )
-    best_time = forms.ChoiceField(
-        label=_("Best time of day to reach you"),
-        choices=TimeOfDay.choices,
-        widget=forms.RadioSelect,
-        error_messages=_choice_errors(_("the best time of day to reach you")),
-    )
     concern = forms.ChoiceField(
         label=_("What would you like to talk about?"),
         error_messages=_choice_errors(_("what you would like to talk about, or “I am not sure”")),
-    )
-    onset = forms.ChoiceField(
-        label=_("When did the symptoms start?"),
-        choices=Onset.choices,
-        widget=forms.RadioSelect,
-        help_text=_("If they started in the last 3 days, please also see a doctor today."),
-        error_messages=_choice_errors(_("when the symptoms started")),
     )
     treatments = forms.MultipleChoiceField(
         label=_("Treatments you are interested in (optional)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose only from the treatments shown.")},
-    )
-    patient_type = forms.ChoiceField(
-        label=_("Have you been our patient before?"),
-        choices=PatientType.choices,
-        widget=forms.RadioSelect,
-        error_messages=_choice_errors(_("whether you have been our patient before")),
-    )
-    message = forms.CharField(
-        label=_("Anything else you would like us to know (optional)"),
-        required=False,
-        max_length=MESSAGE_MAX_LENGTH,
-        validators=[no_control_characters_multiline],
-        help_text=_("Up to 2,000 characters. Please do not send photos or medical records here."),
-        error_messages={"max_length": _("Shorten your message to 2,000 characters or fewer.")},
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    heard_from = forms.ChoiceField(
-        label=_("How did you hear about us? (optional)"),
-        required=False,
-        choices=[("", _("Choose if you like"))] + HeardFrom.choices,
-        error_messages={"invalid_choice": _("Choose one of the options shown.")},
-    )
-    consent_to_contact = forms.BooleanField(
-        label=_("You may contact me about a consultation by the means I chose above."),
-        error_messages={"required": _("Tick this box so that we may contact you.")},
     )
     privacy_acknowledged = forms.BooleanField(
         label=_("I have read the privacy notice."),
@@ -111,6 +53,64 @@ class ConsultationRequestForm(forms.Form):
     # Hidden from people (see the template); bots fill it in.
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
 
+    class Meta:
+        model = ConsultationRequest
+        fields = (
+            "name",
+            "email",
+            "phone",
+            "preferred_contact",
+            "best_time",
+            "concern",
+            "onset",
+            "patient_type",
+            "message",
+            "heard_from",
+            "consent_to_contact",
+        )
+        labels = {
+            "name": _("Your name"),
+            "email": _("E-mail address"),
+            "preferred_contact": _("How should we contact you?"),
+            "best_time": _("Best time of day to reach you"),
+            "onset": _("When did the symptoms start?"),
+            "patient_type": _("Have you been our patient before?"),
+            "message": _("Anything else you would like us to know (optional)"),
+            "heard_from": _("How did you hear about us? (optional)"),
+            "consent_to_contact": _("You may contact me about a consultation by the means I chose above."),
+        }
+        help_texts = {
+            "email": _("We need an e-mail address or a phone number, or both."),
+            "onset": _("If they started in the last 3 days, please also see a doctor today."),
+            "message": _("Up to 2,000 characters. Please do not send photos or medical records here."),
+        }
+        error_messages = {
+            "name": {
+                "required": _("Enter your name."),
+                "max_length": _("Enter a name of 150 characters or fewer."),
+            },
+            "email": {
+                "invalid": _("Enter an e-mail address like name@example.com."),
+                "max_length": _("Enter an e-mail address of 254 characters or fewer."),
+            },
+            "preferred_contact": _choice_errors(_("how we should contact you")),
+            "best_time": _choice_errors(_("the best time of day to reach you")),
+            "onset": _choice_errors(_("when the symptoms started")),
+            "patient_type": _choice_errors(_("whether you have been our patient before")),
+            "message": {"max_length": _("Shorten your message to 2,000 characters or fewer.")},
+            "heard_from": {"invalid_choice": _("Choose one of the options shown.")},
+            "consent_to_contact": {"required": _("Tick this box so that we may contact you.")},
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+            "preferred_contact": forms.RadioSelect,
+            "best_time": forms.RadioSelect,
+            "onset": forms.RadioSelect,
+            "patient_type": forms.RadioSelect,
+            "message": forms.Textarea(attrs={"rows": 5}),
+        }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         conditions = list(Condition.objects.published().order_by("title").values_list("slug", "title"))
@@ -118,10 +118,25 @@ class ConsultationRequestForm(forms.Form):
         self.fields["treatments"].choices = list(
             Treatment.objects.published().order_by("title").values_list("slug", "title")
         )
+        for name in RADIO_FIELDS:
+            self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+        self.fields["heard_from"].choices = [("", _("Choose if you like")), *HeardFrom.choices]
+        # A model BooleanField is optional on a form; consent is not.
+        self.fields["consent_to_contact"].required = True
+        # Pasted text can carry invisible control characters; say so rather than store them.
+        self.fields["name"].validators.append(no_control_characters)
+        self.fields["email"].validators.append(no_control_characters)
+        self.fields["message"].validators.append(no_control_characters_multiline)
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
+
+    def save(self, commit=True):
+        # Copied, not linked: a request outlives any page being renamed or unpublished.
+        self.instance.treatments_of_interest = self.cleaned_data["treatments"]
+        self.instance.concern_title = self.concern_title
+        return super().save(commit)
 
     def clean_treatments(self):
         # Each treatment once, in the order given, however often a client repeats it.

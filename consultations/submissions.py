@@ -67,28 +67,15 @@ def submit(form, token_hash, client_address, spam=False):
                     return duplicate
                 if not rate_limit.take_slot(client_address):
                     raise RateLimited
-                consultation = ConsultationRequest.objects.create(
-                    reference=new_reference(),
-                    created_at=now,
-                    status=Status.SPAM if spam else Status.NEW,
-                    name=cleaned["name"],
-                    email=cleaned["email"],
-                    phone=cleaned["phone"],
-                    preferred_contact=cleaned["preferred_contact"],
-                    best_time=cleaned["best_time"],
-                    concern=cleaned["concern"],
-                    concern_title=form.concern_title,
-                    onset=cleaned["onset"],
-                    treatments_of_interest=cleaned["treatments"],
-                    patient_type=cleaned["patient_type"],
-                    message=cleaned["message"],
-                    heard_from=cleaned["heard_from"],
-                    consent_to_contact=cleaned["consent_to_contact"],
-                    privacy_notice_version=NOTICE_VERSION,
-                    consented_at=now,
-                    form_token=token_hash,
-                    fingerprint=digest,
-                )
+                consultation = form.save(commit=False)
+                consultation.reference = new_reference()
+                consultation.created_at = now
+                consultation.status = Status.SPAM if spam else Status.NEW
+                consultation.privacy_notice_version = NOTICE_VERSION
+                consultation.consented_at = now
+                consultation.form_token = token_hash
+                consultation.fingerprint = digest
+                consultation.save()
                 if not spam:
                     # Same transaction: the task rows commit with the request, or neither does.
                     owe_notices(consultation, now)

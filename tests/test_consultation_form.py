@@ -382,3 +382,10 @@ def test_the_rate_limit_counts_an_ipv6_client_by_its_64_network_and_ipv4_exactly
     assert [status("198.51.100.7", n) for n in range(6, 9)] == [302, 302, 429]
     assert status("::ffff:198.51.100.7", 9) == 429
     assert status("198.51.100.8", 10) == 302
+
+
+def test_the_form_offers_only_real_answers(client, content):
+    html = client.get(URL).content.decode()
+    assert "---------" not in html
+    assert '<option value="" selected>Choose if you like</option>' in html
+    assert 'name="reference"' not in html and 'name="status"' not in html
