@@ -4,6 +4,8 @@ to the right pages and a pre-filled request in three clicks or fewer."""
 
 import pytest
 
+from tests.test_browser_pages import PUBLIC_PATHS
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
 PHONE = {"width": 390, "height": 844}
@@ -32,6 +34,12 @@ def test_the_bells_palsy_page_shows_its_heading_the_emergency_line_and_do_this_t
     assert "steroid tablets" in box.inner_text() and "today" in box.inner_text()
     # The full tiers stay on the page, every tier shown, none folded away.
     assert phone.locator(".urgent-notice .urgent-tier--emergency").is_visible()
+
+
+def test_every_page_shows_its_heading_in_the_first_screen_of_a_phone(phone, live_server):
+    for path in [*PUBLIC_PATHS, "/consultation/"]:
+        phone.goto(live_server.url + path)
+        assert in_first_screen(phone.locator("h1")), path
 
 
 @pytest.mark.parametrize("slug", ["ramsay-hunt-syndrome", "facial-nerve-injury"])
