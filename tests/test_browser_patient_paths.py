@@ -144,3 +144,14 @@ def test_a_journey_reaches_its_pages_and_the_prefilled_form_in_three_clicks_or_f
     assert "/consultation/" in phone.url
     chosen = phone.locator(f"option[value='{preselected}']:checked, input[value='{preselected}']:checked")
     assert chosen.count() == 1, f"{preselected} is not pre-selected on {phone.url}"
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_phone_number_and_the_request_button_share_a_row_without_overlapping(browser, live_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 700})
+    page.goto(live_server.url + "/")
+    phone_number = page.locator("header a[href^='tel:']").bounding_box()
+    request = page.locator("header").get_by_role("link", name="Request a consultation").bounding_box()
+    assert phone_number["x"] + phone_number["width"] <= request["x"]
+    assert request["x"] + request["width"] <= width
+    page.close()
