@@ -43,7 +43,7 @@ class HomeView(SitePageView):
         return super().get_context_data(**{key: published[name] for key, name in PAGE_LISTS.items()}, **kwargs)
 
 
-PAGE_LISTS = {"conditions": "conditions.Condition", "treatments": "treatments.Treatment", "guides": "guides.Guide"}
+PAGE_LISTS = {"conditions": "conditions.Condition", "guides": "guides.Guide"}
 
 
 class AboutView(SitePageView):

@@ -22,7 +22,9 @@ class MedicalPageAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["updated"]
     save_on_top = True
-    content_fields = ["title", "slug", "also_known_as", "summary", "lead", "body", "questions", "sources", "eye_care"]
+    content_fields = [
+        "title", "slug", "also_known_as", "summary", "lead", "do_today", "body", "questions", "sources", "eye_care",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["status", "position"]}),
         (_("Clinical review"), {"fields": ["reviewed_by", "last_reviewed"]}),

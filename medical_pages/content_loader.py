@@ -18,10 +18,14 @@ from django.db import models, transaction
 from clinic_site.models import Practice, TeamMember
 from medical_pages.models import MedicalPage
 
-PAGE_FIELDS = ["title", "also_known_as", "summary", "lead", "body", "questions", "sources", "last_reviewed", "eye_care"]
-# Fields added after pages were first loaded: a row loaded before they existed was fingerprinted
-# without them, and is still unedited if it matches that older fingerprint.
-LATER_FIELDS = ["eye_care"]
+PAGE_FIELDS = [
+    "title", "also_known_as", "summary", "lead", "do_today", "body", "questions", "sources", "last_reviewed",
+    "eye_care",
+]  # fmt: skip
+# Fields added after pages were first loaded, oldest first: a row loaded before one of them existed
+# was fingerprinted without it (and without every later one), and is still unedited if it matches
+# that older fingerprint.
+LATER_FIELDS = ["eye_care", "do_today"]
 
 
 def page_models():
@@ -88,9 +92,12 @@ def _apply(page, values):
 
 
 def _fingerprints(row):
-    """The fingerprints an unedited row could have been loaded with: now, and before LATER_FIELDS."""
-    older = {key: value for key, value in row.items() if key not in LATER_FIELDS}
-    return {fingerprint(row), fingerprint(older)}
+    """The fingerprints an unedited row could have been loaded with: now, and before each LATER_FIELD."""
+    found = {fingerprint(row)}
+    for index in range(len(LATER_FIELDS)):
+        missing = LATER_FIELDS[index:]
+        found.add(fingerprint({key: value for key, value in row.items() if key not in missing}))
+    return found
 
 
 def load_pages(model, directory):

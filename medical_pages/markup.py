@@ -30,6 +30,7 @@ QUESTION = re.compile(r"^### +(.+)$", re.MULTILINE)
 class Section:
     id: str
     title: str
+    subsections: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,26 @@ def render(text, sources=()):
 
 
 def render_with_sections(text, sources=()):
-    """The HTML and the list of its ## sections, for an "On this page" list."""
+    """The HTML and its ## sections, each with its ### sub-sections, for an "On this page" list.
+
+    Patients look for the sub-headings ("Start treatment today", "Protect your eye"), so they are
+    listed under their section rather than hidden in it.
+    """
     html, tokens = _convert(text)
-    sections = [Section(token["id"], unescape(strip_tags(token["name"]))) for token in tokens if token["level"] == 2]
+    sections = [
+        Section(
+            token["id"],
+            _heading_text(token),
+            tuple(Section(child["id"], _heading_text(child)) for child in token["children"] if child["level"] == 3),
+        )
+        for token in tokens
+        if token["level"] == 2
+    ]
     return _finish(html, sources), sections
+
+
+def _heading_text(token):
+    return unescape(strip_tags(token["name"]))
 
 
 def render_questions(text, sources=()):

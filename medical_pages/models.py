@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from medical_pages import markup, references
+from medical_pages import figures, markup, references
 
 # A medical page is due for another clinical review a year after the last one.
 REVIEW_INTERVAL = timedelta(days=365)
@@ -43,7 +43,19 @@ class MedicalPage(models.Model):
     summary = models.CharField(
         _("summary"), max_length=160, help_text=_("One sentence for search results and link previews.")
     )
-    lead = models.TextField(_("introduction"), help_text=_("Shown under the title. Markdown."))
+    lead = models.TextField(
+        _("introduction"),
+        help_text=_("Shown under the title. Markdown. Give the answer patients came for (such as how many recover)."),
+    )
+    do_today = models.TextField(
+        _("do this today"),
+        blank=True,
+        help_text=_(
+            "For conditions that start suddenly: a short Markdown list shown near the top in a 'Do this today' "
+            "box. It must agree with the urgent-care tiers: a sudden droop or any doubt means calling the "
+            "emergency number first; once a doctor has ruled out a stroke, treatment starts today."
+        ),
+    )
     body = models.TextField(
         _("body"),
         help_text=_(
@@ -116,12 +128,16 @@ class MedicalPage(models.Model):
         return self._render(self.lead)
 
     @cached_property
+    def do_today_html(self):
+        return self._render(self.do_today) if self.do_today.strip() else ""
+
+    @cached_property
     def _rendered_body(self):
         return self._render(self.body, markup.render_with_sections)
 
     @property
     def body_html(self):
-        return self._rendered_body[0]
+        return figures.place(self.slug, self._rendered_body[0])
 
     @property
     def sections(self):

@@ -80,6 +80,10 @@ TREATMENT_SECTIONS = [
     "How it works with other treatments",
 ]
 REQUIRED_KEYS = {"slug", "title", "summary", "lead", "last_reviewed", "body", "questions", "sources"}
+# Conditions that start suddenly open with a "Do this today" box; others may have one too.
+SUDDEN_CONDITIONS = {"bells-palsy", "ramsay-hunt-syndrome", "facial-nerve-injury"}
+# Fields of running text: checked for figures, markers, spelling, claims and reading grade.
+TEXT_FIELDS = ("lead", "do_today", "body", "questions")
 MAX_GRADE = 8.0
 
 # British spellings and drug names a US reader would trip over (whole words, any case).
@@ -209,7 +213,7 @@ def problems(path, kind):
         found.append(f"body's ## sections must start with {expected}, found {headings}")
     if len(questions(data["questions"])) < 3:
         found.append("at least 3 '### question' entries")
-    text = "\n".join(data[name] for name in ("title", "summary", "lead", "body", "questions"))
+    text = "\n".join(data.get(name, "") for name in ("title", "summary", *TEXT_FIELDS))
     if re.search(r"<[a-zA-Z/]", text):
         found.append("no raw HTML in content")
     british = sorted({m.group(0) for m in BRITISH.finditer(text + "\n" + data.get("also_known_as", ""))})
@@ -224,15 +228,15 @@ def problems(path, kind):
         found.append("sources must list at least one source")
     if len(set(keys)) != len(keys):
         found.append("a source key is listed twice")
-    cited = [m.group(1) for name in ("lead", "body", "questions") for m in MARKER.finditer(data[name])]
+    cited = [m.group(1) for name in TEXT_FIELDS for m in MARKER.finditer(data.get(name, ""))]
     unknown = sorted(set(cited) - set(keys))
     if unknown:
         found.append(f"markers name sources not in the list: {unknown}")
     unused = [key for key in keys if key not in cited]
     if unused:
         found.append(f"sources no figure or statement cites (remove them or cite them): {unused}")
-    for name in ("lead", "body", "questions"):
-        for sentence in unsourced_figures(data[name]):
+    for name in TEXT_FIELDS:
+        for sentence in unsourced_figures(data.get(name, "")):
             found.append(f"{name}: figure without a source marker: {sentence[:90]}")
     if MARKER.search(data["summary"] + data["title"]) or re.search(r"\d", data["summary"]):
         found.append("summary: no figures or markers (it is shown where sources are not)")
@@ -240,7 +244,8 @@ def problems(path, kind):
     words = word_count(data["body"])
     if words < minimum:
         found.append(f"body has {words} words (at least {minimum})")
-    for name in ("lead", "body", "questions"):
+    found.extend(do_today_problems(data))
+    for name in (name for name in TEXT_FIELDS if data.get(name)):
         grade = reading_grade(data[name])
         if grade > MAX_GRADE:
             found.append(f"{name} reads at grade {grade:.1f} (at most {MAX_GRADE})")
@@ -252,6 +257,27 @@ def problems(path, kind):
         found.append("kind must be 'surgical' or 'non-surgical'")
     elif kind == "guide" and data.get("kind") not in ("guide", "decision-aid"):
         found.append("kind must be 'guide' or 'decision-aid'")
+    return found
+
+
+def do_today_problems(data):
+    """The "Do this today" box speaks with the urgent tiers' voice (clinic_site/urgent_care.py)."""
+    text = data.get("do_today", "")
+    if data["slug"] in SUDDEN_CONDITIONS and not text.strip():
+        return ["do_today: a condition that starts suddenly needs a 'Do this today' list"]
+    if not text.strip():
+        return []
+    found = []
+    if not all(line.startswith("- ") for line in text.strip().splitlines()):
+        found.append("do_today: a short list, one '- ' item per line")
+    if not re.search(r"\btoday\b", text):
+        found.append("do_today: say 'today'")
+    if re.search(r"\b\d+ hours\b|\bwithin (?:a|one|two|three) days?\b", MARKER.sub("", text), re.IGNORECASE):
+        found.append("do_today: tell the reader 'today', not a number of hours or days")
+    if "emergency services" not in text or "not sure" not in text:
+        found.append("do_today: start with the emergency line (a sudden droop or any doubt: emergency services)")
+    if "ruled out a stroke" not in text and "rule out a stroke" not in text and "no clear injury" not in text:
+        found.append("do_today: treatment starts once a doctor has ruled out a stroke")
     return found
 
 

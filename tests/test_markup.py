@@ -30,6 +30,14 @@ def test_markdown_keeps_headings_lists_and_links():
     assert [(s.id, s.title) for s in sections] == [("section-what-it-is", "What it is")]
 
 
+def test_sections_list_their_sub_headings_for_on_this_page():
+    _html, sections = markup.render_with_sections("## Treatments\n\n### Start today\n\nText.\n\n### Protect your eye\n")
+    assert [(s.title, [sub.title for sub in s.subsections]) for s in sections] == [
+        ("Treatments", ["Start today", "Protect your eye"])
+    ]
+    assert sections[0].subsections[1].id == "section-protect-your-eye"
+
+
 def test_questions_are_split_into_question_and_answer():
     questions = markup.render_questions("### Is it a stroke?\nUsually not. **Call 911** if unsure.\n\n### Next?\nYes.")
     assert [q.question for q in questions] == ["Is it a stroke?", "Next?"]

@@ -143,6 +143,14 @@ def test_staff_cannot_save_a_figure_without_a_source(content):
     assert "mirror" in str(error.value.message_dict["sources"])
 
 
+def test_staff_cannot_save_a_do_today_figure_without_a_source(content):
+    page = Condition.objects.get(slug="bells-palsy")
+    page.do_today += "\n- Start within 3 days."
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "A figure needs a source marker" in str(error.value.message_dict["do_today"])
+
+
 def test_a_guide_cannot_take_an_address_the_site_already_uses(content):
     guide = Guide.objects.get(slug="eye-care")
     guide.slug = "about"
@@ -163,6 +171,9 @@ def test_a_guide_cannot_take_an_address_the_site_already_uses(content):
         ),
         (lambda text: text.replace("[@", "[@UNKNOWN", 1), "markers name sources not in the list"),
         (lambda text: text.replace("Bell's palsy is", "Our team includes psychologists. Bell's palsy is", 1), "claims"),
+        (lambda text: text.replace("start them today.", "start them within 72 hours [@AAO13].", 1), "'today'"),
+        (lambda text: text.replace("Call emergency services now if your face", "If your face", 1), "emergency line"),
+        (lambda text: text.replace('do_today = """', 'old_box = """', 1), "needs a 'Do this today' list"),
     ],
 )
 def test_the_content_checks_refuse(tmp_path, change, problem):
@@ -189,6 +200,24 @@ def test_new_pages_are_listed_and_linked_both_ways(client, path):
     assert outgoing, f"{path} links to no other medical page"
     incoming = [other for other in MEDICAL_PATHS if other != path and path in parse(client.get(other)).links]
     assert incoming, f"no other medical page links to {path}"
+
+
+@pytest.mark.parametrize("slug", sorted(content_checks.SUDDEN_CONDITIONS))
+def test_sudden_conditions_show_do_this_today_in_the_urgent_voice_with_its_sources(client, slug):
+    html = client.get(f"/conditions/{slug}/").content.decode()
+    box = re.search(r'<section class="do-today".*?</section>', html, re.DOTALL).group(0)
+    assert "Do this today" in box and "today" in box.replace("Do this today", "")
+    assert "emergency services" in box and "not sure" in box
+    assert "72 hours" not in box
+    assert '<sup class="ref">' in box, "the box's figures link to the page's sources"
+    # It comes before the full tiers, and the one-line emergency bar before both.
+    assert html.index('class="urgent-bar"') < html.index('class="do-today"') < html.index('class="urgent-notice"')
+
+
+def test_the_lead_gives_the_answer_with_its_source(client):
+    html = client.get("/conditions/bells-palsy/").content.decode()
+    lead = re.search(r'<div class="lead">(.*?)</div>', html, re.DOTALL).group(1)
+    assert "71% recover fully" in lead and 'href="#source-' in lead
 
 
 def test_the_home_route_for_an_eye_that_does_not_close_leads_to_eye_care(client):

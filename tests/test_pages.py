@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -181,3 +182,62 @@ def test_comparison_page_explains_both_and_links_the_treatments(client):
     assert len(page.headings["h2"]) >= 6 and "Sources" in page.headings["h2"]
     assert "When to get help right away" in page.headings["h2"]
     assert {"/conditions/facial-paralysis/", "/conditions/synkinesis/", "/treatments/botox/"} <= set(page.links)
+
+
+def test_treatments_are_grouped_by_goal_without_surgery_first(client):
+    html = client.get("/treatments/").content.decode()
+    page = parse(client.get("/treatments/"))
+    goals = ["Protect the eye", "Restore a smile", "Calm unwanted movement and tightness"]
+    assert [h for h in page.headings["h2"] if h in goals] == goals
+    surgical = set(Treatment.objects.filter(kind=Treatment.Kind.SURGICAL).values_list("slug", flat=True))
+    for goal_id in ["protect-the-eye", "restore-a-smile", "calm-unwanted-movement"]:
+        section = html[html.index(f'id="{goal_id}"') :]
+        section = section[: section.index("</section>")]
+        slugs = re.findall(r'href="/treatments/([^/]+)/"', section)
+        assert slugs, goal_id
+        kinds = [slug in surgical for slug in slugs]
+        assert kinds == sorted(kinds), f"{goal_id}: surgery listed before treatments without it: {slugs}"
+    # Every published treatment is listed under some goal.
+    assert set(re.findall(r'href="/treatments/([^/]+)/"', html)) == set(TREATMENT_SLUGS)
+
+
+def test_home_routes_speak_of_time_and_what_bothers_the_patient(client):
+    page = parse(client.get("/"))
+    assert {"How long has your face been affected?", "What bothers you most?", "For parents"} <= set(
+        page.headings["h2"]
+    )
+    assert {"A few days", "Weeks to months", "A year or more", "Since birth"} <= set(page.headings["h3"])
+    for path in [
+        "/conditions/bells-palsy/",
+        "/choosing-a-treatment/smile/",
+        "/choosing-a-treatment/synkinesis/",
+        "/conditions/facial-palsy-in-children/",
+        "/living-with-facial-palsy/#section-eating-and-drinking",
+        "/living-with-facial-palsy/#section-speaking",
+        "/living-with-facial-palsy/#section-feelings",
+        "/eye-care/",
+    ]:
+        assert path in page.links
+    for link in page.links:
+        if "#section-" in link:
+            path, anchor = link.split("#")
+            assert f'id="{anchor}"' in client.get(path).content.decode(), link
+
+
+@pytest.mark.parametrize(
+    ("path", "drawing"),
+    [
+        ("/conditions/facial-paralysis/", "facial-nerve"),
+        ("/conditions/bells-palsy/", "facial-nerve"),
+        ("/conditions/synkinesis/", "synkinesis-crossed-wires"),
+        ("/eye-care/", "eye-taping"),
+    ],
+)
+def test_drawings_are_static_images_with_a_text_alternative(client, path, drawing):
+    html = client.get(path).content.decode()
+    img = re.search(rf'<img src="/static/img/{drawing}\.svg" [^>]*alt="([^"]+)"', html)
+    assert img and len(img.group(1)) > 80, "the alternative text says what the drawing shows"
+    assert "<figcaption>" in html
+    svg = (Path(__file__).resolve().parent.parent / "static" / "img" / f"{drawing}.svg").read_text()
+    assert "<script" not in svg and "<style" not in svg and "style=" not in svg and not re.search(r"\son\w+=", svg)
+    assert len(svg) < 4000

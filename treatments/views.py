@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from medical_pages.views import MedicalPageDetailView, PublicListView
+from treatments import goals
 from treatments.models import Treatment
 from treatments.structured_data import treatment_about
 
@@ -17,6 +18,11 @@ class TreatmentListView(PublicListView):
     def get_queryset(self):
         # Treatments without surgery first: they are usually tried first.
         return super().get_queryset().order_by("-kind", "position", "title")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["goal_groups"] = goals.grouped(context["object_list"])
+        return context
 
 
 class TreatmentDetailView(MedicalPageDetailView):

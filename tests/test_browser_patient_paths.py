@@ -1,0 +1,157 @@
+"""The patient's path on a phone (390 x 844): what matters now in the first screen, a menu that
+works with or without JavaScript, sources folded until asked for, and journeys from the home page
+to the right pages and a pre-filled request in three clicks or fewer."""
+
+import pytest
+
+from tests.test_browser_pages import PUBLIC_PATHS
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def in_first_screen(locator):
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+
+
+def test_the_bells_palsy_page_shows_its_heading_the_emergency_line_and_do_this_today_in_the_first_screen(
+    phone, live_server
+):
+    phone.goto(live_server.url + "/conditions/bells-palsy/")
+    assert in_first_screen(phone.get_by_role("heading", level=1, name="Bell's palsy"))
+    assert in_first_screen(phone.get_by_role("heading", name="Do this today"))
+    assert in_first_screen(phone.get_by_role("link", name="Call 911 now"))
+    box = phone.locator(".do-today")
+    assert "steroid tablets" in box.inner_text() and "today" in box.inner_text()
+    # The full tiers stay on the page, every tier shown, none folded away.
+    assert phone.locator(".urgent-notice .urgent-tier--emergency").is_visible()
+
+
+def test_every_page_shows_its_heading_in_the_first_screen_of_a_phone(phone, live_server):
+    for path in [*PUBLIC_PATHS, "/consultation/"]:
+        phone.goto(live_server.url + path)
+        assert in_first_screen(phone.locator("h1")), path
+
+
+@pytest.mark.parametrize("slug", ["ramsay-hunt-syndrome", "facial-nerve-injury"])
+def test_other_sudden_conditions_open_with_do_this_today(phone, live_server, slug):
+    phone.goto(f"{live_server.url}/conditions/{slug}/")
+    assert in_first_screen(phone.get_by_role("heading", level=1))
+    assert phone.get_by_role("heading", name="Do this today").is_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_menu_opens_with_and_without_javascript(browser, live_server, javascript):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + "/conditions/bells-palsy/")
+    treatments = page.get_by_role("link", name="Treatments", exact=True)
+    assert not treatments.is_visible()
+    assert in_first_screen(page.get_by_role("link", name="Request a consultation", exact=True))
+    assert page.locator("header a[href^='tel:']").is_visible()
+
+    menu = page.locator(".site-menu > summary")
+    menu.click()
+    assert treatments.is_visible()
+    menu.click()
+    assert not treatments.is_visible()
+
+    # By keyboard, from the top: the menu button takes focus with a visible outline and opens with Enter.
+    page.goto(live_server.url + "/conditions/bells-palsy/")
+    page.keyboard.press("Tab")  # the skip link
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") not in ("", "none")
+    page.keyboard.press("Enter")
+    assert treatments.is_visible()
+    treatments.click()
+    page.wait_for_url("**/treatments/")
+    context.close()
+
+
+def test_wide_screens_show_the_menu_links_without_a_button(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("link", name="Treatments", exact=True).is_visible()
+    assert not page.locator(".site-menu > summary").is_visible()
+
+
+def test_sources_are_folded_and_open_on_demand(phone, live_server):
+    phone.goto(live_server.url + "/conditions/bells-palsy/")
+    first_source = phone.locator("#source-1")
+    assert first_source.count() == 1 and not first_source.is_visible()
+    # A number in the text opens the list at its source.
+    phone.locator(".lead sup.ref a").first.click()
+    target = phone.url.rsplit("#", 1)[1]
+    assert phone.locator(f"#{target}").is_visible()
+
+    phone.reload()
+    phone.goto(live_server.url + "/conditions/synkinesis/")
+    assert not phone.locator("#source-1").is_visible()
+    phone.get_by_text("Show all", exact=False).click()
+    assert phone.locator("#source-1").is_visible()
+
+
+JOURNEYS = {
+    "just told Bell's palsy": (
+        ["I was just told I have Bell's palsy", "Request a consultation about Bell's palsy"],
+        ["Bell's palsy"],
+        "bells-palsy",
+    ),
+    "synkinesis for two years": (
+        ["Tightness or unwanted movement for years", "Synkinesis", "Request a consultation about Synkinesis"],
+        ["Choosing a treatment for synkinesis", "Synkinesis"],
+        "synkinesis",
+    ),
+    "paralysis for ten years": (
+        [
+            "My face still does not move, years later",
+            "Gracilis muscle transfer",
+            "Request a consultation about Gracilis muscle transfer",
+        ],
+        ["Choosing a treatment to restore a smile", "Gracilis muscle transfer"],
+        "gracilis-muscle-transfer",
+    ),
+    "a parent": (
+        ["My child's face is weak", "Request a consultation about Facial palsy in children"],
+        ["Facial palsy in children"],
+        "facial-palsy-in-children",
+    ),
+}
+
+
+@pytest.mark.parametrize("journey", JOURNEYS)
+def test_a_journey_reaches_its_pages_and_the_prefilled_form_in_three_clicks_or_fewer(phone, live_server, journey):
+    clicks, headings, preselected = JOURNEYS[journey]
+    assert len(clicks) <= 3
+    phone.goto(live_server.url + "/")
+    for step, link in enumerate(clicks):
+        phone.get_by_role("link", name=link, exact=True).first.click()
+        phone.wait_for_load_state()
+        if step < len(headings):
+            assert phone.locator("h1").inner_text() == headings[step], phone.url
+    assert "/consultation/" in phone.url
+    chosen = phone.locator(f"option[value='{preselected}']:checked, input[value='{preselected}']:checked")
+    assert chosen.count() == 1, f"{preselected} is not pre-selected on {phone.url}"
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_phone_number_and_the_request_button_share_a_row_without_overlapping(browser, live_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 700})
+    page.goto(live_server.url + "/")
+    phone_number = page.locator("header a[href^='tel:']").bounding_box()
+    request = page.locator("header").get_by_role("link", name="Request a consultation").bounding_box()
+    assert phone_number["x"] + phone_number["width"] <= request["x"]
+    assert request["x"] + request["width"] <= width
+    page.close()
