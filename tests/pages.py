@@ -7,6 +7,21 @@ from urllib.parse import urlsplit
 
 from django.test import Client
 
+# A complete, valid change form for the practice identity, as staff would send it from the admin.
+PRACTICE_FORM = {
+    "name": "Riverside Facial Nerve Center",
+    "is_demo": "",
+    "phone": "+1 555 010 0177",
+    "email": "",
+    "street_address": "1 River Road",
+    "locality": "Riverside",
+    "region": "CA",
+    "postal_code": "90000",
+    "country": "US",
+    "hours": "Monday to Friday: 9 am to 5 pm",
+    "opening_hours_spec": "Mo-Fr 09:00-17:00",
+}
+
 
 def sitemap_paths(client):
     response = client.get("/sitemap.xml")

@@ -8,24 +8,8 @@ import pytest
 from clinic_site import page_cache
 from clinic_site.models import Practice
 from conditions.models import Condition
+from tests.pages import PRACTICE_FORM
 from tests.servers import database_env, free_port, start_gunicorn, start_redis, stop
-
-PRACTICE_FORM = {
-    "name": "Riverside Facial Nerve Center",
-    "is_demo": "",
-    "surgeon_name": "Dr. Sam Rivera",
-    "surgeon_title": "Facial plastic surgeon",
-    "surgeon_bio": "Bio.",
-    "phone": "+1 555 010 0177",
-    "email": "",
-    "street_address": "1 River Road",
-    "locality": "Riverside",
-    "region": "CA",
-    "postal_code": "90000",
-    "country": "US",
-    "hours": "Monday to Friday: 9 am to 5 pm",
-    "opening_hours_spec": "Mo-Fr 09:00-17:00",
-}
 
 
 def fetch(base, path):

@@ -3,6 +3,7 @@ from django.utils.html import escape
 
 from clinic_site.models import Practice
 from conditions.models import Condition
+from tests.pages import PRACTICE_FORM
 from treatments.models import Treatment
 
 pytestmark = pytest.mark.usefixtures("content")
@@ -30,19 +31,7 @@ def test_the_practice_identity_is_one_editable_record(admin_client):
     assert admin_client.get("/admin/clinic_site/practice/add/").status_code == 403
     response = admin_client.post(
         f"/admin/clinic_site/practice/{practice.pk}/change/",
-        {
-            "name": "Riverside Facial Nerve Center",
-            "is_demo": "",
-            "phone": "+1 555 010 0177",
-            "email": "",
-            "street_address": "1 River Road",
-            "locality": "Riverside",
-            "region": "CA",
-            "postal_code": "90000",
-            "country": "US",
-            "hours": "Monday to Friday: 9 am to 5 pm",
-            "opening_hours_spec": "Mo-Fr 09:00-17:00",
-        },
+        PRACTICE_FORM,
     )
     assert response.status_code == 302
     assert Practice.objects.get().name == "Riverside Facial Nerve Center"
