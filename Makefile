@@ -12,13 +12,20 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
 	DJANGO_ALLOWED_HOSTS=clinic.example DATABASE_URL=$(TEST_DATABASE_URL) \
 	REDIS_URL=redis://127.0.0.1:6379/0 CLINIC_EMAIL_URL=smtp+tls://mailer.example:587 \
 	CLINIC_SITE_URL=https://clinic.example CLINIC_STAFF_EMAILS=frontdesk@clinic.example \
-	DEFAULT_FROM_EMAIL=clinic@clinic.example
+	DEFAULT_FROM_EMAIL=clinic@clinic.example CLINIC_PHOTO_ROOT=/var/lib/clinic/patient-photos
 
 # Django 6 needs Python 3.12 or newer; the system python3 may be older, so look for one.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python $(HOME)/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: help run test serve superuser check-python services chromium lint clean worker bench
+.PHONY: help run test serve superuser check-python services chromium wrk lint clean worker bench node css css-check audit
+
+# The build and audit tools (purgecss, csso, Lighthouse) are npm packages pinned in package-lock.json.
+NODE_MODULES := node_modules/.installed
+# The crispy-forms templates and Django's form widgets (their classes and input types must survive
+# the CSS build), as installed in the virtualenv.
+CSS_SOURCES_ARGS = --crispy "$$($(PY) -c 'import crispy_bootstrap5, os; print(os.path.join(os.path.dirname(crispy_bootstrap5.__file__), "templates", "bootstrap5"))')" \
+	--django-forms "$$($(PY) -c 'import django.forms, os; print(os.path.dirname(django.forms.__file__))')"
 
 help:
 	@echo "make run    - demo site with SQLite at http://127.0.0.1:$(PORT) (prints an admin login)"
@@ -26,7 +33,9 @@ help:
 	@echo "make serve  - production configuration under gunicorn on 127.0.0.1:\$$PORT (needs the variables in README)"
 	@echo "make superuser - create an admin account interactively"
 	@echo "make worker - task worker and notification sweep (staff notices, patient confirmations)"
-	@echo "make bench  - throughput and p50/p99 latency of consultation form submissions (gunicorn, PostgreSQL)"
+	@echo "make bench  - req/s and p50/p99 of a static file, cached pages, the form and submissions (wrk, production config)"
+	@echo "make css    - rebuild static/css/clinic.css from Bootstrap and static/css/site.css (commit the result)"
+	@echo "make audit  - Lighthouse (mobile) on five pages under gunicorn: scores, weight, requests; fails below 100"
 
 check-python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -62,15 +71,16 @@ worker: $(VENV)/.installed-run
 	trap 'kill $$sweep 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --no-reload
 
-bench: $(VENV)/.installed-dev services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/consultations.py
+# Production configuration under wrk; writes bench/results.md (bench/run.py says what is measured).
+bench: $(VENV)/.installed-dev services wrk
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
 
 superuser: $(VENV)/.installed-run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
 	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py second_factor_help
 
 serve: $(VENV)/.installed-run
-	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL; do \
+	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL CLINIC_PHOTO_ROOT; do \
 		test -n "$${!name}" || { echo "Set $$name (README, Configuration, lists every variable)."; exit 1; }; done
 	export DJANGO_DEBUG=false DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}; \
@@ -97,15 +107,44 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver' and try again."; exit 1; fi; fi
 
+# Debian's wrk, the HTTP load generator `make bench` drives.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "wrk is missing: run 'sudo apt-get install wrk' and try again."; exit 1; fi; fi
+node:
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else echo "Node.js (18.16 or newer) and npm are missing: run 'sudo apt-get install nodejs npm' and try again."; exit 1; fi; fi
+
+$(NODE_MODULES): package.json package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The public pages' one stylesheet: Bootstrap reduced to what the templates use, plus site.css.
+css: $(VENV)/.installed-run $(NODE_MODULES)
+	node tools/build-css.mjs $(CSS_SOURCES_ARGS)
+
+# Part of `make test`: the committed stylesheet must be what its sources build today.
+css-check: $(VENV)/.installed-run $(NODE_MODULES)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	node tools/build-css.mjs $(CSS_SOURCES_ARGS) --out "$$tmp/clinic.css" || exit 1; \
+	if ! cmp -s "$$tmp/clinic.css" static/css/clinic.css; then \
+		echo "static/css/clinic.css is out of date with its sources (templates, static/css/site.css, Python"; \
+		echo "that writes HTML, static/js): run make css, and commit static/css/clinic.css."; exit 1; fi
+
+audit: $(VENV)/.installed-dev $(NODE_MODULES) chromium services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) tools/audit.py
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(VENV)/.installed-dev chromium services lint
+test: $(VENV)/.installed-dev chromium services lint css-check
 	DJANGO_SETTINGS_MODULE=clinic_site.test_settings $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=clinic_site.test_settings $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

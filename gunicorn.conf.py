@@ -9,3 +9,8 @@ accesslog = "-"
 errorlog = "-"
 # %(U)s is the path alone; %(r)s (the full request line) and %(f)s (the Referer) are left out on purpose.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+# A consultation request may carry six photos of up to 40 megapixels, each decoded and re-encoded
+# (consultations.photos): measured at up to 30 seconds in all on a busy two-core machine. The
+# default 30-second timeout would kill the worker mid-request and lose the patient's request.
+timeout = 120

@@ -1,17 +1,21 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.models import Practice, TeamMember
+from clinic_site import renditions
+from clinic_site.forms import PracticeForm, PublicImageForm
+from clinic_site.models import Practice, PublicImage, TeamMember
 
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
+    form = PracticeForm
     list_display = ["name", "phone", "is_demo"]
     fieldsets = [
         (None, {"fields": ["name", "is_demo"]}),
-        (_("Contact"), {"fields": ["phone", "email", "reply_time"]}),
+        (_("Contact"), {"fields": ["phone", "email"]}),
         (_("Address"), {"fields": ["street_address", "locality", "region", "postal_code", "country"]}),
-        (_("Hours"), {"fields": ["hours", "opening_hours_spec"]}),
+        (_("Hours"), {"fields": ["hours", "opening_hours_spec", "open_days", "reply_working_days"]}),
     ]
 
     def has_add_permission(self, request):
@@ -28,3 +32,31 @@ class TeamMemberAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     list_filter = ["can_review"]
     search_fields = ["name", "role"]
+
+
+@admin.register(PublicImage)
+class PublicImageAdmin(admin.ModelAdmin):
+    form = PublicImageForm
+    list_display = ["preview", "__str__", "caption", "size", "created"]
+    list_display_links = ["preview", "__str__"]
+    search_fields = ["alt", "caption"]
+    readonly_fields = ["preview", "size", "source"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["upload", "alt", "decorative", "caption"]
+        return fields if obj is None else ["preview", "size", *fields, "source"]
+
+    @admin.display(description=_("image"))
+    def preview(self, image):
+        smallest = image.by_format.get("jpg", [None])[0]
+        if smallest is None:
+            return "—"
+        width = min(smallest["width"], 160)
+        height = round(smallest["height"] * width / smallest["width"])
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">', renditions.url(smallest["name"]), width, height
+        )
+
+    @admin.display(description=_("size in pixels"))
+    def size(self, image):
+        return f"{image.width} × {image.height}"

@@ -1,6 +1,19 @@
-from django.core.validators import RegexValidator
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from clinic_site import renditions
+
+# Days of the week as ISO numbers (Monday 1 … Sunday 7), the form `Practice.open_days` stores them in.
+WEEKDAY_DIGITS = "1234567"
 
 
 class PracticeManager(models.Manager):
@@ -42,13 +55,25 @@ class Practice(models.Model):
         blank=True,
         help_text=_("schema.org format, comma-separated, e.g. Mo-Fr 08:30-17:00"),
     )
-    reply_time = models.CharField(
-        _("when the front desk replies"),
-        max_length=60,
+    # The reply date promised after a consultation request is counted on these days (see reply_by).
+    open_days = models.CharField(
+        _("days the practice is open"),
+        max_length=7,
+        default="12345",
+        validators=[
+            RegexValidator(r"^(?=\d)1?2?3?4?5?6?7?$", _("At least one day, as numbers from 1 (Monday) to 7 (Sunday).")),
+        ],
+        help_text=_("Replies are counted on these days only. Keep them in step with the opening hours."),
+    )
+    reply_working_days = models.PositiveSmallIntegerField(
+        _("working days to reply"),
+        null=True,
         blank=True,
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_(
-            "Ends the sentence 'Our front desk team will contact you …' after a consultation request, "
-            "e.g. 'within two working days'. Leave blank to promise no time."
+            "The front desk contacts each patient within this many open days after the day a request "
+            "arrives; patients are told the date. Leave blank to promise no date."
         ),
     )
     is_demo = models.BooleanField(
@@ -80,9 +105,26 @@ class Practice(models.Model):
             country="US",
             hours="Monday to Friday: 8:30 am to 5:00 pm\nSaturday and Sunday: closed",
             opening_hours_spec="Mo-Fr 08:30-17:00",
-            reply_time="within two working days",
+            open_days="12345",
+            reply_working_days=2,
             is_demo=True,
         )
+
+    def reply_by(self, received):
+        """The date by which the front desk replies to a request received at this moment, or None.
+
+        That many open days after the day it arrived, in the practice's time zone: a request on a
+        Friday, with two working days and weekends closed, is answered by Tuesday.
+        """
+        if not self.reply_working_days or not self.open_days:
+            return None
+        day = timezone.localdate(received)
+        remaining = self.reply_working_days
+        while remaining:
+            day += timedelta(days=1)
+            if str(day.isoweekday()) in self.open_days:
+                remaining -= 1
+        return day
 
     @property
     def phone_uri(self):
@@ -118,6 +160,132 @@ def practice_for(request):
     return request._practice
 
 
+class PublicImageManager(models.Manager):
+    def create_from_file(self, path, **text):
+        """An image made from a file that ships with the code (a demo portrait, a page's illustration)."""
+        source, ((width, height), made) = renditions.make_from_file(path)
+        image = self.model(source=source, width=width, height=height, renditions=made, **text)
+        image.full_clean()
+        image.save()
+        return image
+
+
+class PublicImage(models.Model):
+    """An image on public pages (a team member's portrait, a page's illustration), with its text.
+
+    The upload itself is never kept: it is checked (clinic_site.images) and the renditions made
+    from its pixels (clinic_site.renditions) are what is stored and served. Deleting the image
+    deletes its files.
+    """
+
+    invalidates_pages = True
+
+    alt = models.CharField(
+        _("text alternative"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the image shows, in a sentence or two, for people who cannot see it. "
+            "Required unless the image is decorative."
+        ),
+    )
+    decorative = models.BooleanField(
+        _("decorative only"),
+        default=False,
+        help_text=_(
+            "Tick only if the image adds nothing that the text around it does not say. Screen readers then skip "
+            "it. Leave the text alternative empty."
+        ),
+    )
+    caption = models.CharField(
+        _("caption"), max_length=300, blank=True, help_text=_("Optional. Shown under the image on the page.")
+    )
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    # [{"format": "avif", "width": 640, "height": 427, "name": "…-640w.avif"}, …], smallest first:
+    # kept with the image, so a page shows it without another query.
+    renditions = models.JSONField(_("renditions"), default=list, editable=False)
+    # For images made from a file that ships with the code (load_content): that file and its digest.
+    source = models.CharField(_("made from"), max_length=200, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PublicImageManager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("image for public pages")
+        verbose_name_plural = _("images for public pages")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decorative=True, alt="") | (models.Q(decorative=False) & ~models.Q(alt="")),
+                name="public_image_alt_unless_decorative",
+                violation_error_message=_("Describe the image, or tick 'decorative only' and leave the text empty."),
+            )
+        ]
+
+    def __str__(self):
+        text = self.alt or self.caption or str(_("Decorative image"))
+        return text if len(text) <= 70 else text[:67] + "…"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        replaced, self._replaced = getattr(self, "_replaced", []), []
+        renditions.delete_after_commit(replaced, PublicImage.names_in_use)
+
+    def clean(self):
+        super().clean()
+        if self.decorative and self.alt:
+            raise ValidationError({"alt": _("A decorative image has no text alternative: leave this empty.")})
+        if not self.decorative and not self.alt.strip():
+            raise ValidationError(
+                {"alt": _("Describe what the image shows, or tick 'decorative only' if it adds nothing.")}
+            )
+
+    def replace_image(self, image):
+        """Make renditions of a checked PIL image; the previous ones' files go once this is saved."""
+        previous = [rendition["name"] for rendition in self.renditions]
+        (self.width, self.height), self.renditions = renditions.make(image)
+        self._replaced = previous
+
+    @classmethod
+    def names_in_use(cls):
+        return {rendition["name"] for rows in cls.objects.values_list("renditions", flat=True) for rendition in rows}
+
+    @cached_property
+    def by_format(self):
+        found = {}
+        for rendition in self.renditions:
+            found.setdefault(rendition["format"], []).append(rendition)
+        return found
+
+    @property
+    def sources(self):
+        """For <source> elements: the modern formats' srcsets, best first (JPEG is the <img> itself)."""
+        return [
+            {"type": renditions.CONTENT_TYPES[extension], "srcset": self.srcset(extension)}
+            for extension in renditions.FORMATS
+            if extension != "jpg" and extension in self.by_format
+        ]
+
+    def srcset(self, extension="jpg"):
+        return ", ".join(f"{renditions.url(r['name'])} {r['width']}w" for r in self.by_format.get(extension, []))
+
+    @property
+    def fallback(self):
+        """The JPEG for browsers without srcset: the one nearest 640 pixels wide; its size sets the box."""
+        jpegs = self.by_format.get("jpg", [])
+        return min(jpegs, key=lambda r: abs(r["width"] - 640)) if jpegs else None
+
+    @property
+    def fallback_url(self):
+        return renditions.url(self.fallback["name"]) if self.fallback else ""
+
+
+@receiver(post_delete, sender=PublicImage)
+def _delete_rendition_files(sender, instance, **kwargs):
+    renditions.delete_after_commit([r["name"] for r in instance.renditions], sender.names_in_use)
+
+
 class TeamMemberQuerySet(models.QuerySet):
     def reviewers(self):
         return self.filter(can_review=True)
@@ -140,6 +308,15 @@ class TeamMember(models.Model):
         _("reviews medical pages"), default=False, help_text=_("Tick for clinicians who may sign off medical pages.")
     )
     position = models.PositiveSmallIntegerField(_("position on the About page"), default=100)
+    portrait = models.ForeignKey(
+        PublicImage,
+        verbose_name=_("portrait"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Optional. Shown beside the name on the About page. Use + to upload a new image."),
+    )
 
     objects = TeamMemberQuerySet.as_manager()
 
@@ -154,6 +331,14 @@ class TeamMember(models.Model):
     @property
     def name_with_credentials(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @classmethod
+    def create_demo_team(cls):
+        """Save the demo team, each member with a drawn portrait made from clinic_site/demo_images/."""
+        for member in cls.demo_team():
+            file_name, alt = DEMO_PORTRAITS[member.name]
+            member.portrait = PublicImage.objects.create_from_file(DEMO_IMAGES / file_name, alt=alt)
+            member.save()
 
     @classmethod
     def demo_team(cls):
@@ -178,3 +363,17 @@ class TeamMember(models.Model):
                 position=2,
             ),
         ]
+
+
+DEMO_IMAGES = Path(__file__).resolve().parent / "demo_images"
+# Friendly cartoon portraits we drew for the fictional demo team: name → (file, text alternative).
+DEMO_PORTRAITS = {
+    "Dr. Alex Example": (
+        "alex-example.png",
+        _("Cartoon drawing of Dr. Alex Example, a made-up surgeon with round glasses and a white coat, smiling."),
+    ),
+    "Jordan Sample": (
+        "jordan-sample.png",
+        _("Cartoon drawing of Jordan Sample, a made-up therapist with curly black hair and a green top, smiling."),
+    ),
+}

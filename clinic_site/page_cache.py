@@ -1,10 +1,18 @@
 """Whole-page caching for the public content pages, shared by every server process.
 
-A rendered page is stored under a key that includes a "generation" token. Any save of content
-(conditions, treatments, the practice identity) moves the generation on, so every process stops
-using older pages at once and no visitor sees a page older than the last edit. Responses carry an
-ETag made from the page itself and the release, and `Cache-Control: no-cache`, so browsers and
-proxies revalidate every time and get a 304 while the page is unchanged.
+A public page (a view wrapped in `cached_page`) is stored whole, status, headers and body, by
+`clinic_site.middleware.CachedPageMiddleware`, which sits near the top of the middleware stack and
+answers a later request for it before sessions, CSRF, authentication, URL resolution and the view
+run: one Redis round trip (MGET of the generation and the page) and the stored bytes. Only
+requests without a session cookie are served or stored this way; signed-in staff, the form and the
+admin always go through the whole stack.
+
+Each stored page carries the "generation" token it was rendered under, and is served only while
+that token is still the current one. Any save of content (conditions, treatments, the practice
+identity) moves the generation on, so every process stops using older pages at once and no visitor
+sees a page older than the last edit. Responses carry an ETag made from the page itself and the
+release, and `Cache-Control: no-cache`, so browsers and proxies revalidate every time and get a 304
+while the page is unchanged.
 
 Redis is a cache, not a dependency. If it is down or slow (short socket timeouts in the cache
 OPTIONS), pages are rendered without it and edits still save; the failure is logged once per
@@ -29,7 +37,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
 from clinic_site.models import PageGeneration
@@ -132,45 +140,72 @@ def _is_shareable(response):
     return response.status_code == 200 and "private" not in cache_control and "no-store" not in cache_control
 
 
-def _respond(entry):
-    response = HttpResponse(entry["content"], content_type=entry["content_type"])
-    response["ETag"] = entry["etag"]
-    patch_cache_control(response, no_cache=True)
-    return response
-
-
 def cached_page(view):
-    """Serve a GET from the shared page cache, rendering and storing it on a miss.
+    """Mark a view's GET answers as the same for every visitor, so the page cache may keep them.
 
-    A view marks a response as not shareable (a staff preview of a draft) with Cache-Control
-    private or no-store; such a response is passed through untouched.
+    The page gets its ETag and `Cache-Control: no-cache` here; CachedPageMiddleware stores it. A view
+    marks a response as not shareable (a staff preview of a draft) with Cache-Control private or
+    no-store; such a response is passed through untouched.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        generation = current_generation()
-        # Content pages ignore query strings, so they are not part of the key either.
-        key = f"pages:{settings.CLINIC_RELEASE}:{generation}:{get_language()}:{request.path}"
-        entry = _call("get", key) if generation is not None else None
-        if entry is not None:
-            return _respond(entry)
         response = view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return response
         if hasattr(response, "render"):
             response.render()
-        if not _is_shareable(response):
-            return response
-        entry = {
-            "content": response.content,
-            "content_type": response["Content-Type"],
-            "etag": _etag(response.content),
-        }
-        if generation is not None:
-            _call("set", key, entry, settings.CLINIC_PAGE_CACHE_SECONDS)
-        return _respond(entry)
+        if _is_shareable(response):
+            response["ETag"] = _etag(response.content)
+            patch_cache_control(response, no_cache=True)
+            response.is_public_page = True
+        return response
 
     return wrapper
+
+
+def page_key(request):
+    # Content pages ignore query strings, so they are not part of the key either. The language is,
+    # should pages ever be translated (a LocaleMiddleware would then go before the page cache).
+    return f"pages:{settings.CLINIC_RELEASE}:{get_language()}:{request.path}"
+
+
+def cached_entry(key):
+    """(generation token, stored page) in one round trip.
+
+    The page is None unless it was stored under the current generation; both are None when the
+    cache cannot be reached, and the generation is None in a new (or emptied) Redis.
+    """
+    values = _call("get_many", [GENERATION_KEY, key])
+    if not values:
+        return None, None
+    generation, entry = values.get(GENERATION_KEY), values.get(key)
+    if entry is None or generation is None or entry["generation"] != generation:
+        return generation, None
+    return generation, entry
+
+
+# Headers that belong to one answer, never to a stored page.
+_UNSTORED_HEADERS = {"set-cookie", "date"}
+
+
+def store_page(key, generation, response):
+    """Keep a public page as sent, under the generation read before it was rendered."""
+    entry = {
+        "generation": generation,
+        "headers": [(name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS],
+        "content": response.content,
+        "etag": response["ETag"],
+    }
+    _call("set", key, entry, settings.CLINIC_PAGE_CACHE_SECONDS)
+
+
+def stored_response(request, entry):
+    """The stored page, or 304 Not Modified when the browser holds it already (If-None-Match)."""
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
 @receiver(post_save)

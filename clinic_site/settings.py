@@ -5,6 +5,7 @@ process refuses to start without the secrets and services it needs. The README l
 variable. Tests use clinic_site.test_settings, which imports this module.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +34,20 @@ def env_bool(name, default):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_json(name):
+    """A JSON object from the environment (e.g. a storage backend's options), or None when unset."""
+    value = os.environ.get(name, "")
+    if not value:
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}.") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, such as {{"bucket_name": "…"}}.')
+    return parsed
 
 
 def required(name):
@@ -94,7 +109,9 @@ CLINIC_EMERGENCY_NUMBER = os.environ.get("CLINIC_EMERGENCY_NUMBER", "911")
 
 # Changes with every deployment: part of page ETags and page-cache keys. Unset, it is a digest of
 # the static files' manifest, the templates and the code, so it still changes when they do.
-CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE") or release_digest(BASE_DIR, BASE_DIR / "staticfiles")
+# Where collectstatic writes and whitenoise serves from; the bench and tests collect elsewhere.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+CLINIC_RELEASE = os.environ.get("CLINIC_RELEASE") or release_digest(BASE_DIR, STATIC_ROOT)
 
 INSTALLED_APPS = [
     # Django's admin, on a site that requires the second factor (staff/admin_site.py).
@@ -125,9 +142,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Security headers first: they reach every response, static files and cached pages included.
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clinic_site.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Like whitenoise for static files: renditions of public images, before sessions and CSRF.
+    "clinic_site.image_serving.PublicImageMiddleware",
+    # Public pages from the page cache, before sessions, CSRF and auth (clinic_site.page_cache).
+    "clinic_site.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -176,7 +199,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, sharing one redis-py client per pool (clinic_site.redis_cache).
+            "BACKEND": "clinic_site.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CLINIC_CACHE_PREFIX", "clinic"),
             # A page renders without the cache rather than wait on it (clinic_site.page_cache).
@@ -207,8 +231,27 @@ TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/New_York")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Images on public pages (portraits, illustrations): the renditions made at upload, under
+# content-hashed names (clinic_site.renditions). They are always linked at a path of this site, so
+# the CSP's img-src 'self' holds; the app serves them (clinic_site.image_serving) from whatever
+# storage is configured, and a CDN or the reverse proxy may answer that path in front of it.
+CLINIC_PUBLIC_IMAGES_URL = os.environ.get("CLINIC_PUBLIC_IMAGES_URL", "/images/")
+if not (CLINIC_PUBLIC_IMAGES_URL.startswith("/") and CLINIC_PUBLIC_IMAGES_URL.endswith("/")) or (
+    CLINIC_PUBLIC_IMAGES_URL.startswith("//") or CLINIC_PUBLIC_IMAGES_URL == "/"
+):
+    raise ImproperlyConfigured(
+        "CLINIC_PUBLIC_IMAGES_URL must be a path on this site such as /images/ (images stay same-origin)."
+    )
+PUBLIC_IMAGES_STORAGE = {
+    "BACKEND": os.environ.get("CLINIC_PUBLIC_IMAGES_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env_json("CLINIC_PUBLIC_IMAGES_OPTIONS")
+    or {
+        "location": os.environ.get("CLINIC_PUBLIC_IMAGES_ROOT", str(BASE_DIR / "public_images")),
+        "base_url": CLINIC_PUBLIC_IMAGES_URL,
+    },
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -216,7 +259,28 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    "public_images": PUBLIC_IMAGES_STORAGE,
 }
+
+# Patients' photos (consultations.photos): a private directory, outside STATIC_ROOT and any URL the
+# site or a web server publishes. Only staff read them, through a view that checks and records it.
+if DEBUG:
+    CLINIC_PHOTO_ROOT = Path(os.environ.get("CLINIC_PHOTO_ROOT") or BASE_DIR / "private" / "patient-photos").resolve()
+else:
+    CLINIC_PHOTO_ROOT = Path(required("CLINIC_PHOTO_ROOT")).resolve()
+STORAGES["patient_photos"] = {
+    # A FileSystemStorage without url(): the plain one would build one from MEDIA_URL.
+    "BACKEND": "consultations.storage.PrivateFileSystemStorage",
+    "OPTIONS": {
+        "location": CLINIC_PHOTO_ROOT,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+# At most this many bytes and pixels per photo; the stored copy's long edge is at most CLINIC_PHOTO_LONG_EDGE.
+CLINIC_PHOTO_MAX_BYTES = int(os.environ.get("CLINIC_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+CLINIC_PHOTO_MAX_PIXELS = int(os.environ.get("CLINIC_PHOTO_MAX_PIXELS", 40_000_000))
+CLINIC_PHOTO_LONG_EDGE = int(os.environ.get("CLINIC_PHOTO_LONG_EDGE", 2048))
 
 # Mail. Django 6.1 configures mail with MAILERS; the EMAIL_* settings are deprecated.
 MAILERS = {
@@ -230,16 +294,19 @@ DEFAULT_FROM_EMAIL = (
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. Every page is same-origin only: no inline script or style, so no nonce.
+# Nothing is allowed unless named: each kind of resource the site uses gets 'self', and nothing
+# else (no web fonts, no fetch/XHR, no frames, no plugins, no manifest, so no font-src,
+# connect-src, frame-src, object-src or manifest-src). The admin works under the same policy.
 SECURE_CSP = {
-    "default-src": [CSP.SELF],
+    "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    # Bootstrap draws form controls with data: SVG images.
+    # Bootstrap draws form controls with data: SVG images; the QR code for staff enrolment is one too.
     "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    # The site's pages fetch nothing themselves; 'self' lets auditing tools (Lighthouse's SEO check
+    # reads /robots.txt from inside the page) see what a search engine sees. Same origin only.
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
-    "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }

@@ -30,8 +30,9 @@ def practice_nodes(practice):
 
 def team_nodes(team):
     """The people on the About page; clinicians who review pages are Physicians."""
-    return [
-        {
+    nodes = []
+    for member in team:
+        node = {
             "@type": "Physician" if member.can_review else "Person",
             "@id": absolute(f"/about/#team-{member.pk}"),
             "name": member.name,
@@ -39,8 +40,10 @@ def team_nodes(team):
             "url": absolute("/about/"),
             "worksFor": {"@id": absolute("/#practice")},
         }
-        for member in team
-    ]
+        if member.portrait and member.portrait.fallback:
+            node["image"] = absolute(member.portrait.fallback_url)
+        nodes.append(node)
+    return nodes
 
 
 def site_page(practice, page_type="WebPage", path="/", extra_nodes=()):

@@ -1,7 +1,9 @@
 """Settings for the test suite: the production settings, served over plain http on loopback."""
 
 import os
+import tempfile
 import uuid
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -13,7 +15,16 @@ os.environ.setdefault("CLINIC_EMAIL_URL", "smtp://127.0.0.1:2525")
 os.environ.setdefault("CLINIC_SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("CLINIC_STAFF_EMAILS", "frontdesk@clinic.example")
 os.environ.setdefault("DEFAULT_FROM_EMAIL", "clinic@clinic.example")
+# Photos go to a directory of this run's own (created on the first save, removed by conftest.py).
+os.environ.setdefault(
+    "CLINIC_PHOTO_ROOT", str(Path(tempfile.gettempdir()) / f"clinic-test-photos-{uuid.uuid4().hex[:8]}")
+)
 os.environ["DJANGO_DEBUG"] = "false"
+# Renditions the tests make go to a directory of this run's own (created on first use, removed at the
+# end by tests/conftest.py), inherited by the servers the tests start.
+os.environ.setdefault(
+    "CLINIC_PUBLIC_IMAGES_ROOT", os.path.join(tempfile.gettempdir(), f"clinic-test-images-{uuid.uuid4().hex}")
+)
 
 from clinic_site.settings import *  # noqa: E402, F403
 

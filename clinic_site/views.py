@@ -53,7 +53,7 @@ class AboutView(SitePageView):
     description = _("Who we are, how we care for people with facial nerve problems, and the team you will meet.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(team=list(TeamMember.objects.all()), **kwargs)
+        return super().get_context_data(team=list(TeamMember.objects.select_related("portrait")), **kwargs)
 
     def extra_nodes(self, context):
         return structured_data.team_nodes(context["team"])

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -12,18 +11,22 @@ from django.utils.translation import ngettext
 from consultations import csv_export
 from consultations.audit import AuditedAdminMixin, search_digest
 from consultations.choices import Status
+from consultations.front_desk_admin import EarlierThanFilter, FrontDeskAdminMixin, QueueFilter
 from consultations.groups import is_manager
 from consultations.models import AuditEntry, ConsultationRequest, Note
+from consultations.photo_admin import PhotoAdminMixin
 from consultations.tasks import owe_notices
 from treatments.models import Treatment
 
 PATIENT_FIELDS = (
+    "for_whom",
     "name",
     "email",
-    "phone",
+    "phone_link",
     "preferred_contact",
     "best_time",
     "patient_type",
+    "bothers_display",
     "concern_title",
     "onset",
     "treatments_display",
@@ -42,15 +45,25 @@ RECORD_FIELDS = (
 
 
 class NoteInline(admin.StackedInline):
+    """One clearly labelled box for a new note. The notes so far are shown read-only above it (they
+    are a record of what happened: written once, never edited), so no empty form passes for a note."""
+
     model = Note
     extra = 1
-    fields = ("text", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    max_num = 1
+    fields = ("text",)
     can_delete = False
+    template = "consultations/admin/add_note.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
 
     def has_change_permission(self, request, obj=None):
-        # A note is a record of what happened: written once, never edited afterwards.
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # Only those who can write a note see the box.
+        return self.has_add_permission(request, obj)
 
 
 def failed_mail_labels(consultation):
@@ -78,19 +91,33 @@ class FailedMailFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ConsultationRequestAdmin(FrontDeskAdminMixin, PhotoAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    # The front desk's columns, saved views, panel and outcomes: consultations/front_desk_admin.py.
     list_display = (
         "reference",
+        "time_sensitive",
+        "due",
         "created_at",
         "status",
         "name",
-        "preferred_contact",
+        "how_to_reach",
+        "contact_attempts",
+        "earlier_requests",
         "concern_title",
         "onset",
         "assigned_to",
         "mail_problems",
     )
-    list_filter = ("status", FailedMailFilter, "concern_title", "onset", "created_at", "assigned_to")
+    list_filter = (
+        QueueFilter,
+        EarlierThanFilter,
+        "status",
+        FailedMailFilter,
+        "concern_title",
+        "onset",
+        "created_at",
+        "assigned_to",
+    )
     search_fields = ("reference", "name", "email", "phone")
     search_help_text = _("Reference, name, e-mail address or phone number.")
     date_hierarchy = "created_at"
@@ -106,19 +133,15 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     inlines = [NoteInline]
     fieldsets = (
-        (_("Handling"), {"fields": ("status", "assigned_to", "mail_status")}),
+        (_("Handling"), {"fields": ("status", "assigned_to", "contact_attempts", "mail_status")}),
         (_("What the patient sent"), {"fields": PATIENT_FIELDS}),
+        (_("Photos"), {"fields": ("photo_thumbnails",)}),
         (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
-    readonly_fields = PATIENT_FIELDS + RECORD_FIELDS + ("mail_status",)
+    readonly_fields = PATIENT_FIELDS + RECORD_FIELDS + ("contact_attempts", "mail_status", "photo_thumbnails")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("deliveries")
-
-    def get_ordering(self, request):
-        # New requests on top, newest first within each group.
-        new_first = Case(When(status=Status.NEW, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return [new_first.asc(), "-created_at"]
 
     def has_add_permission(self, request):
         # Requests come from patients, through the form.
@@ -145,6 +168,10 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def treatments_display(self, obj):
         titles = dict(Treatment.objects.filter(slug__in=obj.treatments_of_interest).values_list("slug", "title"))
         return ", ".join(titles.get(slug, slug) for slug in obj.treatments_of_interest) or "—"
+
+    @admin.display(description=_("what bothers you most"))
+    def bothers_display(self, obj):
+        return ", ".join(map(str, obj.bothers_labels)) or "—"
 
     @admin.display(description=_("e-mail problems"))
     def mail_problems(self, obj):

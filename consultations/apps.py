@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,5 +10,9 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from consultations import checks  # noqa: F401 (registers the checks)
         from consultations.groups import create_front_desk_group
+        from consultations.photos import delete_files_of
 
         post_migrate.connect(create_front_desk_group, sender=self)
+        # However a photo row goes (a request deleted in the admin, the retention run, a cascade),
+        # its files go with it.
+        post_delete.connect(delete_files_of, sender=self.get_model("Photo"))

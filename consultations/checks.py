@@ -1,5 +1,9 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Error, register
+
+from consultations.storage import PHOTOS
 
 
 @register()
@@ -13,4 +17,24 @@ def staff_recipients(app_configs, **kwargs):
                 id="consultations.E001",
             )
         ]
+    return []
+
+
+@register()
+def photos_stay_private(app_configs, **kwargs):
+    """Patients' photos must never be in, or hold, a directory the site or a web server publishes."""
+    root = Path(settings.CLINIC_PHOTO_ROOT).resolve()
+    public = [settings.STATIC_ROOT, *settings.STATICFILES_DIRS, settings.MEDIA_ROOT]
+    # Every other file store too (default uploads, public images...): none of them is private.
+    public += [entry.get("OPTIONS", {}).get("location") for name, entry in settings.STORAGES.items() if name != PHOTOS]
+    for directory in filter(None, public):
+        directory = Path(directory).resolve()
+        if root.is_relative_to(directory) or directory.is_relative_to(root):
+            return [
+                Error(
+                    f"CLINIC_PHOTO_ROOT ({root}) overlaps a public directory ({directory}).",
+                    hint="Point CLINIC_PHOTO_ROOT at a private directory of its own, outside the site's files.",
+                    id="consultations.E002",
+                )
+            ]
     return []

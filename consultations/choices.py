@@ -44,8 +44,28 @@ class Onset(models.TextChoices):
 
 
 class PatientType(models.TextChoices):
-    NEW = "new", _("I am a new patient")
-    RETURNING = "returning", _("I have been a patient here before")
+    NEW = "new", _("New patient")
+    RETURNING = "returning", _("Returning patient")
+
+
+class ForWhom(models.TextChoices):
+    """Who the request is for. Requests from before the question was asked have none ("")."""
+
+    SELF = "self", _("Me")
+    CHILD = "child", _("My child")
+    CARED_FOR = "cared-for", _("Someone I care for")
+
+
+class Bother(models.TextChoices):
+    """What bothers the patient most, in the words of the home page's routes (the same strings)."""
+
+    EYE = "eye", _("My eye does not close all the way")
+    SMILE = "smile", _("My smile is uneven or gone")
+    TIGHTNESS = "tightness", _("My face feels tight or moves when I do not want it to")
+    EATING = "eating", _("Eating and drinking are hard")
+    SPEAKING = "speaking", _("Speaking clearly is hard")
+    FEELINGS = "feelings", _("How I feel about my face")
+    OTHER = "other", _("Something else")
 
 
 class HeardFrom(models.TextChoices):
@@ -55,3 +75,14 @@ class HeardFrom(models.TextChoices):
     SUPPORT_GROUP = "support-group", _("A support group")
     SOCIAL = "social", _("Social media")
     OTHER = "other", _("Somewhere else")
+
+
+class Pose(models.TextChoices):
+    """The standard photos of a facial nerve assessment, in the order they are taken."""
+
+    REST = "rest", _("At rest")
+    EYEBROWS = "eyebrows", _("Raising the eyebrows")
+    EYES_GENTLE = "eyes-gentle", _("Closing the eyes gently")
+    EYES_TIGHT = "eyes-tight", _("Closing the eyes tightly")
+    SMILE = "smile", _("A big smile")
+    PUCKER = "pucker", _("Puckering the lips")

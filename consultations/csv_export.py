@@ -18,6 +18,8 @@ COLUMNS = (
     "phone",
     "preferred_contact",
     "best_time",
+    "for_whom",
+    "bothers",
     "concern_title",
     "onset",
     "treatments_of_interest",
@@ -42,6 +44,8 @@ def _cell(consultation, field):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if field == "treatments_of_interest":
         return ", ".join(value)
+    if field == "bothers":
+        return "; ".join(map(str, consultation.bothers_labels))
     if field == "assigned_to":
         return value.get_username() if value else ""
     return value

@@ -1,5 +1,6 @@
 """The two e-mails about a request. Neither carries anything about the patient's health; the
-staff notice carries nothing about the patient at all, only the reference and a link."""
+staff notice carries nothing about the patient at all, only the reference, a link and, for a
+time-sensitive request, those words (never why: not the onset, the concern or anything sent)."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,9 +16,15 @@ def staff_notice(consultation):
         "reference": consultation.reference,
         "admin_url": absolute_url(consultation.get_absolute_url()),
         "received": consultation.created_at,
+        "time_sensitive": consultation.is_urgent,
+        # How many photos came, never the photos: staff open them in the admin.
+        "photo_count": consultation.photos.count(),
     }
+    subject = _("New consultation request %(reference)s") % {"reference": consultation.reference}
+    if consultation.is_urgent:
+        subject = _("Time-sensitive: %(subject)s") % {"subject": subject}
     return EmailMessage(
-        subject=_("New consultation request %(reference)s") % {"reference": consultation.reference},
+        subject=subject,
         body=render_to_string("consultations/email/staff_notice.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=settings.CLINIC_STAFF_EMAILS,
@@ -25,9 +32,11 @@ def staff_notice(consultation):
 
 
 def patient_confirmation(consultation):
+    practice = Practice.objects.current()
     context = {
         "reference": consultation.reference,
-        "practice": Practice.objects.current(),
+        "practice": practice,
+        "reply_by": practice.reply_by(consultation.created_at),
         "site_url": absolute_url("/"),
         "emergency_number": settings.CLINIC_EMERGENCY_NUMBER,
     }

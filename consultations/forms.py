@@ -5,28 +5,56 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
-from consultations.choices import NOT_SURE, ContactMethod, HeardFrom, Onset
+from consultations.choices import Bother, ContactMethod, HeardFrom, Onset, PatientType
 from consultations.models import ConsultationRequest
+from consultations.photo_forms import PhotoFields
+from consultations.photos import FIELD_NAMES as PHOTO_FIELD_NAMES
 from consultations.validators import no_control_characters, no_control_characters_multiline
 from treatments.models import Treatment
 
 MESSAGE_MAX_LENGTH = 2000
 HONEYPOT_FIELD = "website"
 # Answered with one of a few buttons: no empty "---------" option.
-RADIO_FIELDS = ("preferred_contact", "best_time", "onset", "patient_type")
+RADIO_FIELDS = ("for_whom", "preferred_contact", "best_time", "onset", "patient_type")
+# The order the questions appear on the page (templates/consultations/request_form.html): the error
+# summary lists errors in this order, so it reads from the top of the page down.
+PAGE_ORDER = (
+    "for_whom",
+    "name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "best_time",
+    "bothers",
+    "onset",
+    "concern",
+    "treatments",
+    "patient_type",
+    "message",
+    "heard_from",
+    *PHOTO_FIELD_NAMES,
+    HONEYPOT_FIELD,
+    "consent_to_contact",
+)
+# The best time of day is asked only for these ways of contact.
+CALLED_OR_TEXTED = (ContactMethod.PHONE, ContactMethod.TEXT)
 
 
 def _choice_errors(what):
     return {"required": _("Choose %(what)s.") % {"what": what}, "invalid_choice": _("Choose one of the options shown.")}
 
 
-class ConsultationRequestForm(forms.ModelForm):
-    """What a patient tells us. Every answer is checked on the server; the messages say how to fix it.
+class ConsultationRequestForm(PhotoFields, forms.ModelForm):
+    """What a patient tells us, in words they know. Every answer is checked on the server; the
+    messages say how to fix it.
 
     The stored fields come from the model; only what differs on the form is declared here: the
-    concern and treatments (offered from the published pages), the phone number as typed (longer
-    than its stored international form), and the two fields that are not stored.
+    condition and treatments (offered from the published pages), the phone number as typed (longer
+    than its stored international form), and the honeypot, which is not stored. The photos, one optional field per
+    pose, come from PhotoFields (consultations.photo_forms).
     """
+
+    field_order = PAGE_ORDER
 
     phone = forms.CharField(
         label=_("Phone number"),
@@ -36,19 +64,29 @@ class ConsultationRequestForm(forms.ModelForm):
         error_messages={"max_length": _("Enter a phone number of 30 characters or fewer.")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    concern = forms.ChoiceField(
-        label=_("What would you like to talk about?"),
-        error_messages=_choice_errors(_("what you would like to talk about, or “I am not sure”")),
+    bothers = forms.MultipleChoiceField(
+        label=_("What bothers you most?"),
+        help_text=_("Choose all that fit. If you are asking for someone else, answer for them."),
+        choices=Bother.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose what bothers you most. If none of these fit, choose “Something else”."),
+            "invalid_choice": _("Choose only from the answers shown."),
+        },
     )
+    # Patients who came from a condition page have it pre-selected; others may name one if a doctor did.
+    concern = forms.ChoiceField(
+        label=_("Has a doctor told you what it is called? (optional)"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the options shown.")},
+    )
+    # Offered only when the patient came from a treatment's page: not a list of operations to choose from.
     treatments = forms.MultipleChoiceField(
-        label=_("Treatments you are interested in (optional)"),
+        label=_("The treatment you read about (optional)"),
+        help_text=_("Leave it ticked to ask us about it."),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose only from the treatments shown.")},
-    )
-    privacy_acknowledged = forms.BooleanField(
-        label=_("I have read the privacy notice."),
-        error_messages={"required": _("Tick this box to confirm you have read the privacy notice.")},
     )
     # Hidden from people (see the template); bots fill it in.
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
@@ -56,35 +94,48 @@ class ConsultationRequestForm(forms.ModelForm):
     class Meta:
         model = ConsultationRequest
         fields = (
+            "for_whom",
             "name",
             "email",
             "phone",
             "preferred_contact",
             "best_time",
-            "concern",
+            "bothers",
             "onset",
+            "concern",
             "patient_type",
             "message",
             "heard_from",
             "consent_to_contact",
         )
         labels = {
+            "for_whom": _("Who is this for?"),
             "name": _("Your name"),
             "email": _("E-mail address"),
             "preferred_contact": _("How should we contact you?"),
-            "best_time": _("Best time of day to reach you"),
-            "onset": _("When did the symptoms start?"),
-            "patient_type": _("Have you been our patient before?"),
+            "best_time": _("Best time of day to call or text you (optional)"),
+            "onset": _("When did it start?"),
+            "patient_type": _("Have you, or the person this is for, been our patient before?"),
             "message": _("Anything else you would like us to know (optional)"),
             "heard_from": _("How did you hear about us? (optional)"),
-            "consent_to_contact": _("You may contact me about a consultation by the means I chose above."),
+            "consent_to_contact": _(
+                "I agree that the practice may keep what I send here and contact me about a consultation, "
+                "as the privacy notice explains."
+            ),
         }
         help_texts = {
+            "for_whom": "",  # the model's is for staff
+            "name": _("If you are asking for someone else, give your own name."),
             "email": _("We need an e-mail address or a phone number, or both."),
-            "onset": _("If they started in the last 3 days, please also see a doctor today."),
-            "message": _("Up to 2,000 characters. Please do not send photos or medical records here."),
+            "best_time": _("Only if you chose a phone call or a text message."),
+            "onset": _("If it started in the last 3 days, please also see a doctor today."),
+            "message": _(
+                "Up to 2,000 characters. Please do not send medical records here; "
+                "you can add photos of your face below."
+            ),
         }
         error_messages = {
+            "for_whom": _choice_errors(_("who this request is for")),
             "name": {
                 "required": _("Enter your name."),
                 "max_length": _("Enter a name of 150 characters or fewer."),
@@ -95,13 +146,16 @@ class ConsultationRequestForm(forms.ModelForm):
             },
             "preferred_contact": _choice_errors(_("how we should contact you")),
             "best_time": _choice_errors(_("the best time of day to reach you")),
-            "onset": _choice_errors(_("when the symptoms started")),
+            "onset": _choice_errors(_("when it started")),
             "patient_type": _choice_errors(_("whether you have been our patient before")),
             "message": {"max_length": _("Shorten your message to 2,000 characters or fewer.")},
             "heard_from": {"invalid_choice": _("Choose one of the options shown.")},
-            "consent_to_contact": {"required": _("Tick this box so that we may contact you.")},
+            "consent_to_contact": {
+                "required": _("Tick the box to agree. We need this to keep your request and contact you."),
+            },
         }
         widgets = {
+            "for_whom": forms.RadioSelect,
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
             "preferred_contact": forms.RadioSelect,
@@ -114,20 +168,36 @@ class ConsultationRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         conditions = list(Condition.objects.published().order_by("title").values_list("slug", "title"))
-        self.fields["concern"].choices = [("", _("Choose one")), *conditions, (NOT_SURE, _("I am not sure"))]
-        self.fields["treatments"].choices = list(
-            Treatment.objects.published().order_by("title").values_list("slug", "title")
-        )
+        self.fields["concern"].choices = [("", _("No, or I do not know")), *conditions]
+        treatments = self.fields["treatments"]
+        treatments.choices = list(Treatment.objects.published().order_by("title").values_list("slug", "title"))
+        # Any published treatment is accepted; only the ones the patient brought along are shown.
+        brought = set(self._answer("treatments") or ())
+        treatments.widget.choices = [choice for choice in treatments.choices if choice[0] in brought]
         for name in RADIO_FIELDS:
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+        # A yes/no question on the page; staff see "new patient" or "returning patient".
+        self.fields["patient_type"].choices = [(PatientType.NEW, _("No")), (PatientType.RETURNING, _("Yes"))]
         self.fields["heard_from"].choices = [("", _("Choose if you like")), *HeardFrom.choices]
-        # A model BooleanField is optional on a form; consent is not.
+        # Older requests have no "who is this for", and a model BooleanField is optional on a form:
+        # both are required here.
+        self.fields["for_whom"].required = True
         self.fields["consent_to_contact"].required = True
         # Pasted text can carry invisible control characters; say so rather than store them.
         self.fields["name"].validators.append(no_control_characters)
         self.fields["email"].validators.append(no_control_characters)
         self.fields["message"].validators.append(no_control_characters_multiline)
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def _answer(self, name):
+        """What the form shows for a field: the posted answer, or the pre-selection."""
+        if self.is_bound:
+            return self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        return self.initial.get(name)
+
+    @property
+    def offers_treatments(self):
+        return bool(self.fields["treatments"].widget.choices)
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -137,6 +207,11 @@ class ConsultationRequestForm(forms.ModelForm):
         self.instance.treatments_of_interest = self.cleaned_data["treatments"]
         self.instance.concern_title = self.concern_title
         return super().save(commit)
+
+    def clean_bothers(self):
+        # Each answer once, in the order the form lists them, however a client sends them.
+        chosen = set(self.cleaned_data["bothers"])
+        return [value for value in Bother.values if value in chosen]
 
     def clean_treatments(self):
         # Each treatment once, in the order given, however often a client repeats it.
@@ -166,20 +241,28 @@ class ConsultationRequestForm(forms.ModelForm):
             self.add_error("email", _("Enter an e-mail address or a phone number so that we can reach you."))
         elif method == ContactMethod.EMAIL and "email" in cleaned and not email:
             self.add_error("email", _("Enter an e-mail address, or choose another way for us to contact you."))
-        elif method in (ContactMethod.PHONE, ContactMethod.TEXT) and "phone" in cleaned and not phone:
+        elif method in CALLED_OR_TEXTED and "phone" in cleaned and not phone:
             self.add_error("phone", _("Enter a phone number, or choose e-mail as the way for us to contact you."))
+        if method == ContactMethod.EMAIL:
+            # The time of day is asked only for a call or a text (the page hides it for e-mail):
+            # an answer sent anyway is dropped, a garbled one too, rather than shown as an error.
+            cleaned["best_time"] = ""
+            self.errors.pop("best_time", None)
         return cleaned
 
     def error_summary(self):
-        """(anchor, message) for each error, linking to the field (the first option of a group)."""
-        for name, errors in self.errors.items():
-            if name == NON_FIELD_ERRORS:
-                anchor = "consultation-form"
-            else:
-                field = self[name]
-                anchor = field.id_for_label or f"{field.auto_id}_0"
-            for message in errors:
-                yield anchor, message
+        """(anchor, message) for each error in page order, linking to its field (a group's first option).
+
+        Errors about the whole form come first; then the fields' in the order they appear, whichever
+        check found them (the e-mail and phone checks in clean() run last, but their fields are near
+        the top).
+        """
+        for message in self.errors.get(NON_FIELD_ERRORS, ()):
+            yield "consultation-form", message
+        for name in self.fields:
+            field = self[name]
+            for message in self.errors.get(name, ()):
+                yield field.id_for_label or f"{field.auto_id}_0", message
 
     @property
     def is_honeypot_filled(self):
@@ -187,7 +270,8 @@ class ConsultationRequestForm(forms.ModelForm):
 
     @property
     def concern_title(self):
-        return dict(self.fields["concern"].choices).get(self.cleaned_data["concern"], "")
+        concern = self.cleaned_data["concern"]
+        return dict(self.fields["concern"].choices).get(concern, "") if concern else ""
 
     @property
     def shows_urgent_guidance(self):

@@ -1,4 +1,5 @@
-"""The daily clean-up the worker runs (`make worker`): expired requests, old rate-limit counts and task results.
+"""The daily clean-up the worker runs (`make worker`): expired requests, old rate-limit counts and task results,
+and photo files a failed submission left behind.
 
 Each step is idempotent, so a worker that restarts often, or two sweep processes, do no harm.
 """
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from consultations import rate_limit
+from consultations import photos, rate_limit
 from consultations.retention import delete_expired
 
 DAY = timedelta(days=1)
@@ -31,4 +32,5 @@ def run_daily(now=None):
     deleted = delete_expired(now)
     rate_limit.prune(now)
     prune_task_results(now)
+    photos.delete_orphan_files(now)
     return deleted

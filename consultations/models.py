@@ -1,12 +1,26 @@
+import phonenumbers
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.choices import NO_MAIL_STATUSES, ContactMethod, HeardFrom, Onset, PatientType, Status, TimeOfDay
+from consultations.choices import (
+    NO_MAIL_STATUSES,
+    Bother,
+    ContactMethod,
+    ForWhom,
+    HeardFrom,
+    Onset,
+    PatientType,
+    Pose,
+    Status,
+    TimeOfDay,
+)
+from consultations.storage import photo_storage
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -24,8 +38,15 @@ class ConsultationRequestQuerySet(models.QuerySet):
         return self.filter(deliveries__failed_at__isnull=False).distinct()
 
 
-def _choices_check(field, choices):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=f"consultation_{field}_valid")
+def _choices_check(field, choices, blank=False):
+    allowed = [*choices.values, ""] if blank else choices.values
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": allowed}), name=f"consultation_{field}_valid")
+
+
+def validate_bothers(value):
+    """A list of known answers to "what bothers you most" (a JSON list, so the database cannot check it)."""
+    if not isinstance(value, list) or not set(value) <= set(Bother.values):
+        raise ValidationError(_("Choose only from the answers shown."), code="invalid_bothers")
 
 
 class ConsultationRequest(models.Model):
@@ -43,24 +64,47 @@ class ConsultationRequest(models.Model):
         blank=True,
         related_name="+",
     )
+    # Counted by the one-click outcomes (consultations/outcomes.py): how often the desk tried to reach them.
+    contact_attempts = models.PositiveSmallIntegerField(_("contact attempts"), default=0, editable=False)
 
     # What the patient sent.
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("International format."))
     preferred_contact = models.CharField(_("preferred contact"), max_length=10, choices=ContactMethod)
-    best_time = models.CharField(_("best time of day"), max_length=10, choices=TimeOfDay)
+    # Asked only for a call or a text message: blank when the patient chose e-mail.
+    best_time = models.CharField(_("best time of day"), max_length=10, choices=TimeOfDay, blank=True)
+    for_whom = models.CharField(
+        _("who is this for"),
+        max_length=10,
+        choices=ForWhom,
+        blank=True,
+        help_text=_("Blank on requests sent before the form asked."),
+    )
+    bothers = models.JSONField(
+        _("what bothers you most"),
+        default=list,
+        blank=True,
+        validators=[validate_bothers],
+        help_text=_("The patient's answers, in the order the form lists them."),
+    )
     # Slugs and titles are copied, not linked: a request outlives any page being renamed or unpublished.
-    concern = models.CharField(_("concern"), max_length=100, help_text=_("The condition page's slug, or not-sure."))
-    concern_title = models.CharField(_("concern as shown"), max_length=200)
+    concern = models.CharField(
+        _("concern"),
+        max_length=100,
+        blank=True,
+        help_text=_("The condition page's slug; blank if the patient named none (not-sure on older requests)."),
+    )
+    concern_title = models.CharField(_("concern as shown"), max_length=200, blank=True)
     onset = models.CharField(_("symptoms started"), max_length=10, choices=Onset)
     treatments_of_interest = models.JSONField(_("treatments of interest"), default=list, blank=True)
     patient_type = models.CharField(_("new or returning"), max_length=10, choices=PatientType)
     message = models.TextField(_("message"), max_length=2000, blank=True)
     heard_from = models.CharField(_("heard of us from"), max_length=20, choices=HeardFrom, blank=True)
 
-    # Proof of consent: which privacy notice was shown, and when the patient agreed.
-    consent_to_contact = models.BooleanField(_("consented to be contacted"))
+    # Proof of consent: which privacy notice was shown, and when the patient agreed to it (one box:
+    # we may keep what they sent and contact them about a consultation, as the notice explains).
+    consent_to_contact = models.BooleanField(_("agreed to the privacy notice"))
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     consented_at = models.DateTimeField(_("consented at"))
 
@@ -78,7 +122,12 @@ class ConsultationRequest(models.Model):
         constraints = [
             _choices_check("status", Status),
             _choices_check("preferred_contact", ContactMethod),
-            _choices_check("best_time", TimeOfDay),
+            _choices_check("best_time", TimeOfDay, blank=True),
+            _choices_check("for_whom", ForWhom, blank=True),
+            models.CheckConstraint(
+                condition=Q(best_time="") | ~Q(preferred_contact=ContactMethod.EMAIL),
+                name="consultation_best_time_only_for_calls",
+            ),
             _choices_check("onset", Onset),
             _choices_check("patient_type", PatientType),
             models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="consultation_has_contact"),
@@ -94,6 +143,11 @@ class ConsultationRequest(models.Model):
             models.CheckConstraint(condition=~Q(privacy_notice_version=""), name="consultation_notice_version"),
             models.CheckConstraint(condition=~Q(name=""), name="consultation_has_name"),
         ]
+        indexes = [
+            # Earlier requests from the same phone or e-mail address (consultations/earlier.py).
+            models.Index(fields=["phone"], name="consultation_phone_idx"),
+            models.Index(Lower("email"), name="consultation_email_idx"),
+        ]
 
     def __str__(self):
         return self.reference
@@ -104,6 +158,25 @@ class ConsultationRequest(models.Model):
     @property
     def is_urgent(self):
         return self.onset == Onset.LAST_3_DAYS
+
+    @property
+    def bothers_labels(self):
+        """What bothers the patient most, in the words they chose from."""
+        labels = dict(Bother.choices)
+        return [labels.get(value, value) for value in self.bothers]
+
+    @property
+    def phone_display(self):
+        """The stored international number as people write it: national form for numbers at home."""
+        if not self.phone:
+            return ""
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone
+        home = phonenumbers.region_code_for_number(number) == settings.CLINIC_PHONE_REGION
+        style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        return phonenumbers.format_number(number, style)
 
 
 class DeliveryKind(models.TextChoices):
@@ -170,6 +243,37 @@ class Note(models.Model):
         return _("Note by %(author)s") % {"author": self.author or _("a former user")}
 
 
+class Photo(models.Model):
+    """A photo the patient sent with a request, in one of the standard poses.
+
+    Only our own re-encoding is kept (consultations.photos): no metadata, the right way up, under
+    a random name in the private photo store. Deleting the row deletes the files (after commit).
+    """
+
+    Pose = Pose
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="photos")
+    pose = models.CharField(_("pose"), max_length=12, choices=Pose)
+    image = models.FileField(_("photo"), storage=photo_storage, max_length=100)
+    thumbnail = models.FileField(_("thumbnail"), storage=photo_storage, max_length=100)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        # Saved in the order of the poses, so the id keeps that order.
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "pose"], name="consultation_one_photo_per_pose"),
+            _choices_check("pose", Pose),
+        ]
+
+    def __str__(self):
+        return f"{self.request} {self.get_pose_display()}"
+
+
 class AuditEntry(models.Model):
     """Who listed, searched, opened, changed, exported or deleted requests. Rows are only ever added.
 
@@ -184,8 +288,11 @@ class AuditEntry(models.Model):
         HISTORY = "history", _("Opened a request's history")
         CHANGE = "change", _("Changed a request")
         ACTION = "action", _("Ran an action on requests")
+        OUTCOME = "outcome", _("Recorded a contact outcome")
+        EARLIER = "earlier", _("Looked up earlier requests from the same contact")
         EXPORT = "export", _("Exported requests")
         DELETE = "delete", _("Deleted requests")
+        PHOTO = "photo", _("Opened a photo")
 
     # The username of entries made by the site itself (the retention run), not by a person.
     SYSTEM = "(system)"

@@ -32,7 +32,10 @@ def expired_requests(now=None):
 
 @transaction.atomic
 def delete_expired(now=None):
-    """Delete expired requests with their notes and delivery records, on the audit trail; how many."""
+    """Delete expired requests with their notes, delivery records and photos, on the audit trail; how many.
+
+    Photo files go once this transaction commits (the Photo post_delete receiver, consultations.photos).
+    """
     expired = expired_requests(now)
     references = list(expired.values_list("reference", flat=True))
     if references:

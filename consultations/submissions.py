@@ -12,16 +12,20 @@ from clinic_site.privacy import NOTICE_VERSION
 from consultations import rate_limit
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
+from consultations.photos import FIELD_NAMES as PHOTO_FIELDS
+from consultations.photos import PhotoFiles
 from consultations.references import new_reference
 from consultations.tasks import owe_notices
 
 # Fields whose values make two requests "the same request" when they arrive close together.
 FINGERPRINT_FIELDS = (
+    "for_whom",
     "name",
     "email",
     "phone",
     "preferred_contact",
     "best_time",
+    "bothers",
     "concern",
     "onset",
     "treatments",
@@ -44,6 +48,10 @@ def fingerprint(cleaned):
     content["name"] = content["name"].casefold()
     content["email"] = content["email"].casefold()
     content["treatments"] = sorted(set(content["treatments"]))
+    # The same answers with other photos are another request. Only when photos came, so that
+    # requests without photos keep the fingerprints they always had.
+    if photos := {name: photo.digest for name in PHOTO_FIELDS if (photo := cleaned.get(name))}:
+        content["photos"] = photos
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -58,7 +66,8 @@ def submit(form, token_hash, client_address, spam=False):
     now = timezone.now()
     for _attempt in range(3):
         try:
-            with transaction.atomic():
+            # The photo files are written in the transaction and removed again if it fails.
+            with PhotoFiles() as photo_files, transaction.atomic():
                 duplicate = ConsultationRequest.objects.filter(
                     fingerprint=digest,
                     created_at__gte=now - timedelta(seconds=settings.CLINIC_CONSULTATION_DUPLICATE_WINDOW),
@@ -76,6 +85,7 @@ def submit(form, token_hash, client_address, spam=False):
                 consultation.form_token = token_hash
                 consultation.fingerprint = digest
                 consultation.save()
+                photo_files.save(consultation, form.prepared_photos)
                 if not spam:
                     # Same transaction: the task rows commit with the request, or neither does.
                     owe_notices(consultation, now)

@@ -3,11 +3,13 @@ import logging
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from clinic_site.models import practice_for
 from consultations import form_tokens
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
@@ -46,7 +48,15 @@ def _initial(request):
 
 
 def _render_form(request, form, status=200, notice=None, form_token=None):
-    context = {"form": form, "form_token": form_token or form_tokens.issue_token(), "notice": notice}
+    # Files cannot be sent back to the browser: photos in a form shown again must be attached again.
+    form.mark_photos_not_kept()
+    context = {
+        "form": form,
+        "form_token": form_token or form_tokens.issue_token(),
+        "notice": notice,
+        # The reply date the confirmation will show if the form is sent now.
+        "reply_by": practice_for(request).reply_by(timezone.now()),
+    }
     return render(request, "consultations/request_form.html", context, status=status)
 
 
@@ -84,7 +94,7 @@ def request_consultation(request):
         form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
         return _render_form(request, form)
 
-    form = ConsultationRequestForm(request.POST)
+    form = ConsultationRequestForm(request.POST, request.FILES)
     spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     try:
         token_hash, age = form_tokens.read_token(
@@ -133,7 +143,8 @@ def request_received(request):
     consultation = ConsultationRequest.objects.filter(reference=reference).first() if reference else None
     if consultation is None:
         return redirect("consultations:request")
-    return render(request, "consultations/request_received.html", {"consultation": consultation})
+    context = {"consultation": consultation, "reply_by": practice_for(request).reply_by(consultation.created_at)}
+    return render(request, "consultations/request_received.html", context)
 
 
 @sensitive_post_parameters()
@@ -152,7 +163,7 @@ def csrf_failure(request, reason=""):
     if not is_consultation or request.method != "POST":
         return render(request, "403_csrf.html", status=403)
     logger.warning("Consultation form refused by the CSRF check; answers shown again")
-    form = ConsultationRequestForm(request.POST)
+    form = ConsultationRequestForm(request.POST, request.FILES)
     form.is_valid()
     posted_token = request.POST.get("form_token", "")
     try:

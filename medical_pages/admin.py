@@ -29,6 +29,7 @@ class MedicalPageAdmin(admin.ModelAdmin):
         (None, {"fields": ["status", "position"]}),
         (_("Clinical review"), {"fields": ["reviewed_by", "last_reviewed"]}),
         (_("Content"), {"fields": content_fields}),
+        (_("Illustration"), {"fields": ["illustration"]}),
     ]
     actions = ["publish", "unpublish"]
 

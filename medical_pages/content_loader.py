@@ -15,7 +15,8 @@ from pathlib import Path
 from django.apps import apps
 from django.db import models, transaction
 
-from clinic_site.models import Practice, TeamMember
+from clinic_site import renditions
+from clinic_site.models import Practice, PublicImage, TeamMember
 from medical_pages.models import MedicalPage
 
 PAGE_FIELDS = [
@@ -25,7 +26,7 @@ PAGE_FIELDS = [
 # Fields added after pages were first loaded, oldest first: a row loaded before one of them existed
 # was fingerprinted without it (and without every later one), and is still unedited if it matches
 # that older fingerprint.
-LATER_FIELDS = ["eye_care", "do_today"]
+LATER_FIELDS = ["eye_care", "do_today", "illustration"]
 
 
 def page_models():
@@ -63,8 +64,28 @@ def fingerprint(values):
     return hashlib.sha256(json.dumps(normalised, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _illustration_file(model, source):
+    return content_dir(model) / "images" / source.split(" ")[0]
+
+
+def _file_illustration(model, data):
+    """An illustration as the file describes it: `illustration = { file = "…", alt = "…", caption = "…" }`,
+    the image file in <app>/content/images/. Its digest is part of it, so a redrawn file is an update."""
+    spec = data.get("illustration")
+    if not spec:
+        return ""
+    source = renditions.source_label(content_dir(model) / "images" / spec["file"])
+    return {"source": source, "alt": _normalise(spec["alt"]), "caption": _normalise(spec.get("caption", ""))}
+
+
+def _row_illustration(page):
+    image = page.illustration
+    return {"source": image.source, "alt": image.alt, "caption": image.caption} if image else ""
+
+
 def _file_values(model, data):
     values = {field: _normalise(data.get(field, False if field == "eye_care" else "")) for field in _fields(model)}
+    values["illustration"] = _file_illustration(model, data)
     for relation in _relations(model):
         # Only pages that exist can be linked; comparing against the rest would never match.
         values[relation.name] = sorted(
@@ -75,6 +96,7 @@ def _file_values(model, data):
 
 def _row_values(page):
     values = {field: getattr(page, field) for field in _fields(type(page))}
+    values["illustration"] = _row_illustration(page)
     for relation in _relations(type(page)):
         values[relation.name] = sorted(getattr(page, relation.name).values_list("slug", flat=True))
     return values
@@ -83,12 +105,25 @@ def _row_values(page):
 def _apply(page, values):
     for field in _fields(type(page)):
         setattr(page, field, values[field])
+    wanted = values["illustration"]
+    if wanted != _row_illustration(page):
+        # A new image (renditions made from the shipped file); one staff chose is never changed,
+        # as a page staff edited is never updated at all.
+        page.illustration = (
+            PublicImage.objects.create_from_file(_illustration_file(type(page), wanted["source"]), **text_of(wanted))
+            if wanted
+            else None
+        )
     page.loaded_hash = fingerprint(values)
     if page.reviewed_by is None:
         page.reviewed_by = TeamMember.objects.reviewers().first()
     page.save()
     for relation in _relations(type(page)):
         getattr(page, relation.name).set(relation.related_model.objects.filter(slug__in=values[relation.name]))
+
+
+def text_of(illustration):
+    return {"alt": illustration["alt"], "caption": illustration["caption"]}
 
 
 def _fingerprints(row):
@@ -129,5 +164,5 @@ def load_all():
     if not Practice.objects.exists():
         Practice.demo().save()
     if not TeamMember.objects.exists():
-        TeamMember.objects.bulk_create(TeamMember.demo_team())
+        TeamMember.create_demo_team()
     return {model._meta.app_label: load_pages(model, content_dir(model)) for model in page_models()}

@@ -86,6 +86,18 @@ class MedicalPage(models.Model):
         limit_choices_to={"can_review": True},
         related_name="+",
     )
+    illustration = models.ForeignKey(
+        "clinic_site.PublicImage",
+        verbose_name=_("illustration"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Optional. Shown before the body text, with its caption. Use + to upload a new image; its text "
+            "alternative and caption are part of the image."
+        ),
+    )
     last_reviewed = models.DateField(_("last reviewed"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     position = models.PositiveSmallIntegerField(_("position in lists"), default=100)

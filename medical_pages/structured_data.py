@@ -45,6 +45,8 @@ def medical_page(page, about, practice):
     }
     if page.reviewed_by:
         webpage["reviewedBy"] = reviewer_node(page.reviewed_by)
+    if page.illustration and page.illustration.fallback:
+        webpage["primaryImageOfPage"] = absolute(page.illustration.fallback_url)
     nodes = [webpage, *practice_nodes(practice)]
     if page.faq:
         nodes.append(_faq_node(page, url))

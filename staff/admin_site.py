@@ -3,7 +3,9 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from clinic_site.models import practice_for
 from staff import second_factor
 
 
@@ -25,4 +27,16 @@ class StaffAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def each_context(self, request):
-        return {**super().each_context(request), "second_factor_required": second_factor.required()}
+        # The practice's name, read per request: it can be changed in the admin at any time.
+        practice = practice_for(request).name
+        return {
+            **super().each_context(request),
+            "site_header": practice,
+            "site_title": _("%(practice)s staff") % {"practice": practice},
+            "second_factor_required": second_factor.required(),
+        }
+
+    def index(self, request, extra_context=None):
+        # The index's heading comes from index_title, a class attribute: here it follows the practice too.
+        title = _("%(practice)s administration") % {"practice": practice_for(request).name}
+        return super().index(request, {"title": title, **(extra_context or {})})

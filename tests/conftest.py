@@ -1,5 +1,6 @@
 import gzip
 import os
+import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,6 +24,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def photo_store_of_this_run():
+    """The run's own photo store (clinic_site.test_settings) goes when the run ends."""
+    from django.conf import settings
+
+    yield
+    if os.path.basename(settings.CLINIC_PHOTO_ROOT).startswith("clinic-test-photos-"):
+        shutil.rmtree(settings.CLINIC_PHOTO_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +77,7 @@ class Traffic:
         self.requests = []
         self.foreign = []
         self.bodies = {}
+        self.kinds = {}  # url -> Playwright's resource type: document, stylesheet, script, image...
         page.on("request", self._on_request)
         page.on("response", self._on_response)
 
@@ -80,6 +92,7 @@ class Traffic:
             body = response.body()
         except Exception:  # a redirect or an aborted request has no body
             body = b""
+        self.kinds[response.url] = response.request.resource_type
         encoding = response.headers.get("content-encoding", "")
         # What the page costs on the wire: bodies the test server did not compress are gzipped here.
         self.bodies[response.url] = len(body) if encoding in ("gzip", "br") else len(gzip.compress(body, 9))
@@ -87,6 +100,13 @@ class Traffic:
     @property
     def transferred(self):
         return sum(self.bodies.values())
+
+    def transferred_as(self, *kinds):
+        """Bytes of the responses of these resource types (e.g. "stylesheet")."""
+        return sum(size for url, size in self.bodies.items() if self.kinds.get(url) in kinds)
+
+    def requested_as(self, *kinds):
+        return [url for url in self.bodies if self.kinds.get(url) in kinds]
 
 
 @pytest.fixture
@@ -106,3 +126,10 @@ def axe():
         ]
 
     return violations
+
+
+@pytest.fixture(scope="session", autouse=True)
+def public_images_directory():
+    """The run's own directory for image renditions (clinic_site.test_settings), removed at the end."""
+    yield
+    shutil.rmtree(os.environ["CLINIC_PUBLIC_IMAGES_ROOT"], ignore_errors=True)

@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -15,18 +16,18 @@ from consultations import form_tokens
 from tests.servers import database_env, free_port, start_gunicorn  # noqa: F401 (used by the test modules)
 
 VALID = {
+    "for_whom": "self",
     "name": "Ada Example",
     "email": "ada@example.com",
     "phone": "202 555 0143",
     "preferred_contact": "email",
-    "best_time": "morning",
-    "concern": "not-sure",
+    "bothers": ["eye", "smile"],
+    "concern": "",
     "onset": "6-months",
     "patient_type": "new",
     "message": "",
     "heard_from": "",
     "consent_to_contact": "on",
-    "privacy_acknowledged": "on",
 }
 
 
@@ -122,15 +123,16 @@ class FormClient:
         token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
         return csrf, token
 
-    def submit(self, data, fetch=True, tokens=None):
+    def submit(self, data, fetch=True, tokens=None, files=None):
+        """files: {field: (file name, bytes)}, sent as multipart/form-data like the browser sends photos."""
         csrf, token = tokens or self.get_form()
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf, "form_token": token}, doseq=True)
-        request = urllib.request.Request(
-            self.base_url + "/consultation/",
-            data=body.encode(),
-            headers={**self.headers, "Referer": self.base_url + "/consultation/"},
-            method="POST",
-        )
+        fields = {**data, "csrfmiddlewaretoken": csrf, "form_token": token}
+        headers = {**self.headers, "Referer": self.base_url + "/consultation/"}
+        if files:
+            body, headers["Content-Type"] = multipart(fields, files)
+        else:
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
+        request = urllib.request.Request(self.base_url + "/consultation/", data=body, headers=headers, method="POST")
         response = self._open(request)
         return response.status, response.headers.get("Location", ""), response.read().decode()
 
@@ -139,6 +141,23 @@ class FormClient:
         html = response.read().decode()
         match = re.search(r'id="reference">([A-Z0-9-]+)<', html)
         return match.group(1) if match else None
+
+
+def multipart(fields, files):
+    """A multipart/form-data body and its Content-Type, for fields (str or list) and files."""
+    boundary = f"----clinic-test-{uuid.uuid4().hex}"
+    parts = []
+    for name, values in fields.items():
+        for value in values if isinstance(values, list) else [values]:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (file_name, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{file_name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -160,10 +179,12 @@ def make_request(**fields):
         "name": "Ada Example",
         "email": "ada@example.com",
         "phone": "+12025550143",
+        "for_whom": "self",
         "preferred_contact": "email",
-        "best_time": "morning",
-        "concern": "not-sure",
-        "concern_title": "I am not sure",
+        "best_time": "",
+        "bothers": ["eye"],
+        "concern": "",
+        "concern_title": "",
         "onset": "6-months",
         "patient_type": "new",
         "consent_to_contact": True,

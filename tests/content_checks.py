@@ -114,6 +114,11 @@ PRACTICE_CLAIMS = re.compile(
     r"we offer|we provide|we treat|we plan|we use|our own)\b",
     re.IGNORECASE,
 )
+# Weakness on both sides of the face needs a doctor the same day: it is usually caused by a serious illness
+# in the whole body (fact sheet section 25, LIN23), and the shared urgent tier (clinic_site/urgent_care.py)
+# says "the same day". A page must not file it under "see a doctor soon".
+BOTH_SIDES = re.compile(r"\bboth sides\b", re.IGNORECASE)
+URGENCY = re.compile(r"\b(soon|same day|today|now|urgent(?:ly)?|right away|at once)\b", re.IGNORECASE)
 SOURCE_LINE = re.compile(r"^- (?P<key>[A-Z0-9][A-Z0-9-]*): \[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
 MARKER = re.compile(r"\[@([A-Z0-9][A-Z0-9-]*)\]")
 
@@ -169,6 +174,31 @@ def source_keys(sources):
         else:
             keys.append(match["key"])
     return keys, bad
+
+
+def both_sides_told_soon(markdown):
+    """Sentences that tell readers 'soon' for weakness on both sides of the face.
+
+    How urgent a sentence is comes from its own nearest urgency word ("soon", "the same day", "now" ...),
+    before "both sides" if there is one, else after it. A list item with none is governed by the line its
+    list sits under, such as a "### See a doctor soon" heading or a "**See a doctor soon** if:" lead-in."""
+    found, lead_in = [], ""
+    for line in markdown.splitlines():
+        stripped = re.sub(r"[*_`]", "", MARKER.sub("", line)).strip()
+        if not stripped:
+            continue
+        in_list = stripped.startswith("- ")
+        if not in_list:
+            lead_in = stripped
+        for sentence in sentences(stripped.removeprefix("- ")):
+            for match in BOTH_SIDES.finditer(sentence):
+                before = list(URGENCY.finditer(sentence, 0, match.start()))
+                word = before[-1] if before else URGENCY.search(sentence, match.end())
+                if word is None and in_list:
+                    word = ([None] + list(URGENCY.finditer(lead_in)))[-1]
+                if word is not None and word.group(1).lower() == "soon":
+                    found.append(sentence)
+    return found
 
 
 def word_count(markdown):
@@ -238,6 +268,9 @@ def problems(path, kind):
     for name in TEXT_FIELDS:
         for sentence in unsourced_figures(data.get(name, "")):
             found.append(f"{name}: figure without a source marker: {sentence[:90]}")
+    for name in TEXT_FIELDS:
+        for sentence in both_sides_told_soon(data.get(name, "")):
+            found.append(f"{name}: 'soon' for weakness on both sides; it is a same-day visit (LIN23): {sentence[:90]}")
     if MARKER.search(data["summary"] + data["title"]) or re.search(r"\d", data["summary"]):
         found.append("summary: no figures or markers (it is shown where sources are not)")
     minimum = 500 if data["slug"] in MAIN_CONDITIONS else 300

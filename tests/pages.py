@@ -20,6 +20,8 @@ PRACTICE_FORM = {
     "country": "US",
     "hours": "Monday to Friday: 9 am to 5 pm",
     "opening_hours_spec": "Mo-Fr 09:00-17:00",
+    "open_days": ["1", "2", "3", "4", "5"],
+    "reply_working_days": "2",
 }
 
 

@@ -18,7 +18,13 @@ PUBLIC_PATHS = (
     + [guide_path(slug) for slug in GUIDE_SLUGS]
 )
 BUDGET_BYTES = 60_000
+# A page with a photo or illustration (clinic_site.renditions) may cost more, not much more.
+BUDGET_BYTES_WITH_IMAGES = 100_000
 BUDGET_REQUESTS = 8
+# The text of a page (HTML, CSS, scripts: what its first paint waits for), gzipped, and its one
+# stylesheet, built by `make css` with only the rules the site uses.
+TEXT_BUDGET_BYTES = 30_000
+CSS_BUDGET_BYTES = 10_000
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
@@ -33,8 +39,12 @@ def test_page_is_accessible_private_and_light(page, live_server, traffic, axe, p
 
     assert traffic.foreign == [], "requests to another origin"
     assert len(traffic.requests) <= BUDGET_REQUESTS, traffic.requests
-    assert traffic.transferred <= BUDGET_BYTES, traffic.bodies
+    budget = BUDGET_BYTES_WITH_IMAGES if page.locator("main picture").count() else BUDGET_BYTES
+    assert traffic.transferred <= budget, traffic.bodies
     assert axe(page) == []
+    assert len(traffic.requested_as("stylesheet")) == 1, traffic.requested_as("stylesheet")
+    assert traffic.transferred_as("stylesheet") <= CSS_BUDGET_BYTES, traffic.bodies
+    assert traffic.transferred_as("document", "stylesheet", "script") <= TEXT_BUDGET_BYTES, traffic.bodies
 
 
 @pytest.mark.parametrize("width", [320, 640])
@@ -117,3 +127,12 @@ def test_an_edit_saved_in_the_admin_shows_at_once_and_its_script_never_runs(staf
     page.get_by_text("a link").click()
     assert page.evaluate("window.owned") is None
     assert dialogs == []
+
+
+def test_the_consultation_form_is_light_too(page, live_server, traffic):
+    page.goto(live_server.url + "/consultation/")
+    page.wait_for_load_state("networkidle")
+    assert traffic.foreign == []
+    assert len(traffic.requested_as("stylesheet")) == 1
+    assert traffic.transferred_as("stylesheet") <= CSS_BUDGET_BYTES, traffic.bodies
+    assert traffic.transferred_as("document", "stylesheet", "script") <= TEXT_BUDGET_BYTES, traffic.bodies

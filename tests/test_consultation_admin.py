@@ -88,13 +88,14 @@ def test_patient_answers_cannot_be_changed_in_the_admin(desk_client):
     assert consultation.name == "Original Name"
 
 
-def test_list_puts_new_requests_on_top_then_newest_first(admin_client):
+def test_list_puts_new_requests_on_top_oldest_due_first_then_the_rest_newest_first(admin_client):
     now = timezone.now()
     old_new = make_request(created_at=now - timedelta(days=3))
     recent_contacted = make_request(created_at=now, status="contacted")
+    older_contacted = make_request(created_at=now - timedelta(days=5), status="contacted")
     newest_new = make_request(created_at=now - timedelta(days=1))
     html = admin_client.get(CHANGELIST).content.decode()
-    positions = [html.index(c.reference) for c in (newest_new, old_new, recent_contacted)]
+    positions = [html.index(c.reference) for c in (old_new, newest_new, recent_contacted, older_contacted)]
     assert positions == sorted(positions)
 
 
@@ -215,3 +216,25 @@ def test_the_database_refuses_to_change_or_delete_the_audit_trail(admin_user):
     admin_user.delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert (entry.user, entry.username) == (None, "admin")
+
+
+def test_staff_see_the_answers_in_the_patients_words(desk_client):
+    consultation = make_request(for_whom="child", bothers=["smile", "feelings"])
+    html = desk_client.get(change_url(consultation)).content.decode()
+    assert "Who is this for" in html and "My child" in html
+    assert "What bothers you most" in html
+    assert "My smile is uneven or gone, How I feel about my face" in html
+
+
+def test_csv_export_includes_who_it_is_for_and_what_bothers_them(admin_client):
+    consultation = make_request(for_whom="cared-for", bothers=["eye", "other"])
+    older = make_request(for_whom="", bothers=[], message="from before the question was asked")
+    data = {"action": "export_csv", "_selected_action": [str(consultation.pk), str(older.pk)]}
+    rows = list(csv.DictReader(io.StringIO(admin_client.post(CHANGELIST, data).content.decode())))
+    by_reference = {row["Reference"]: row for row in rows}
+    assert by_reference[consultation.reference]["Who is this for"] == "Someone I care for"
+    assert by_reference[consultation.reference]["What bothers you most"] == (
+        "My eye does not close all the way; Something else"
+    )
+    older_row = by_reference[older.reference]
+    assert (older_row["Who is this for"], older_row["What bothers you most"]) == ("", "")

@@ -24,8 +24,8 @@ def desk(client, db):
     return sign_in_verified(client, staff("desk", FRONT_DESK))
 
 
-def only_entry():
-    entry = AuditEntry.objects.get()
+def only_entry(**which):
+    entry = AuditEntry.objects.get(**which)
     return entry, set(entry.references.split())
 
 
@@ -33,12 +33,16 @@ def test_a_plain_list_is_recorded_with_the_references_on_the_page_shown(desk, mo
     monkeypatch.setattr(ConsultationRequestAdmin, "list_per_page", 2)
     oldest, middle, newest = make_request(), make_request(), make_request()
     html = desk.get(CHANGELIST).content.decode()
-    entry, shown = only_entry()
+    entry, shown = only_entry(action="list")
     assert (entry.username, entry.action, entry.filters, entry.search_digest) == ("desk", "list", "", "")
-    assert shown == {newest.reference, middle.reference}
-    assert oldest.reference not in html
+    # New requests come oldest due first: the newest is on page 2.
+    assert shown == {oldest.reference, middle.reference}
+    assert newest.reference not in html
+    # They share a phone: the page also looked up the earlier request it counts for the middle one.
+    entry, shown = only_entry(action="earlier")
+    assert (entry.username, entry.detail, shown) == ("desk", middle.reference, {oldest.reference})
     desk.get(CHANGELIST, {"p": "2"})
-    assert AuditEntry.objects.latest("at").references == oldest.reference
+    assert AuditEntry.objects.filter(action="list").latest("at").references == newest.reference
 
 
 def test_a_filter_on_any_field_in_the_url_is_recorded_by_field_not_by_value(desk):

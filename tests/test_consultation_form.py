@@ -2,8 +2,11 @@
 
 import re
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import RequestFactory
 from django_tasks_db.models import DBTaskResult
 
@@ -15,6 +18,7 @@ from consultations.models import ConsultationRequest
 from tests.consultation_fixtures import answers, post_data
 
 URL = "/consultation/"
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -34,11 +38,16 @@ def test_form_is_never_stored_by_caches(client, content):
     assert "sessionid" not in response.cookies
 
 
-def test_form_offers_published_conditions_and_treatments_with_autocomplete(client, content):
+def test_form_asks_what_patients_know_with_autocomplete(client, content):
     html = client.get(URL).content.decode()
+    assert "What bothers you most?" in html
+    assert 'name="bothers" value="eye"' in html and "My eye does not close all the way" in html
+    assert 'name="bothers" value="other"' in html and "Something else" in html
+    assert "Who is this for?" in html and "Someone I care for" in html
+    # The condition's name is optional; operations are not offered to choose from.
     assert '<option value="synkinesis">' in html
-    assert '<option value="not-sure">' in html
-    assert 'name="treatments" value="eyelid-weight"' in html
+    assert '<option value="" selected>No, or I do not know</option>' in html
+    assert 'name="treatments"' not in html
     assert re.search(r'<input type="email" name="email"[^>]*autocomplete="email"', html)
     assert re.search(r'<input type="tel" name="phone"[^>]*autocomplete="tel"', html)
     assert re.search(r'name="name"[^>]*maxlength="150"', html) or re.search(r'maxlength="150"[^>]*name="name"', html)
@@ -53,13 +62,15 @@ def test_condition_link_preselects_the_concern(client, content):
 def test_treatment_link_preselects_the_treatment(client, content):
     html = client.get(URL, {"treatment": "eyelid-weight"}).content.decode()
     assert re.search(r'value="eyelid-weight"[^>]*checked', html)
+    # Only the treatment the patient came from, not every operation.
+    assert re.findall(r'name="treatments" value="([^"]+)"', html) == ["eyelid-weight"]
 
 
 def test_unknown_preselection_is_ignored(client, content):
     response = client.get(URL, {"condition": "<script>", "treatment": "nope"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<option value="" selected>Choose one</option>' in html
+    assert '<option value="" selected>No, or I do not know</option>' in html
     assert "&lt;script&gt;" not in html
     assert not re.search(r'name="treatments"[^>]*checked', html)
 
@@ -81,6 +92,8 @@ def test_valid_request_is_stored_with_consent_proof_and_notices_queued(client, c
     assert consultation.consented_at is not None
     assert consultation.concern_title == "Synkinesis"
     assert consultation.treatments_of_interest == ["eyelid-weight"]
+    assert consultation.for_whom == "self"
+    assert consultation.bothers == ["eye", "smile"]
     assert consultation.phone == "+12025550143"
     assert consultation.status == "new"
     assert consultation.deliveries.get(kind="staff").enqueued_at is not None
@@ -154,9 +167,11 @@ def test_mistakes_give_a_summary_specific_messages_and_keep_every_answer(client,
 
 
 def test_unanswered_radio_groups_link_to_their_first_option(client, content, gates_off):
-    html = send(client, onset=None, consent_to_contact=None).content.decode()
-    assert '<a href="#id_onset_0">Choose when the symptoms started.</a>' in html
-    assert '<a href="#id_consent_to_contact">Tick this box so that we may contact you.</a>' in html
+    html = send(client, onset=None, consent_to_contact=None, for_whom=None, bothers=None).content.decode()
+    assert '<a href="#id_onset_0">Choose when it started.</a>' in html
+    assert '<a href="#id_for_whom_0">Choose who this request is for.</a>' in html
+    assert '<a href="#id_bothers_0">Choose what bothers you most.' in html
+    assert '<a href="#id_consent_to_contact">Tick the box to agree.' in html
 
 
 def test_a_way_to_contact_is_required(client, content, gates_off):
@@ -313,14 +328,15 @@ def test_repeated_treatments_are_stored_once(client, content, gates_off):
     assert ConsultationRequest.objects.get().treatments_of_interest == ["botox", "eyelid-weight"]
 
 
-def test_the_reply_time_promised_is_the_practices_own(client, content):
-    assert "will contact you within two working days" in client.get(URL).content.decode()
-    practice = Practice.objects.current()
-    practice.reply_time = ""
-    practice.save()
-    html = client.get(URL).content.decode()
+def test_the_reply_date_promised_is_the_practices_own(client, content):
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=NEW_YORK), tick=False):  # a Friday
+        assert "will contact you by Tuesday, November 24, in the way you asked" in client.get(URL).content.decode()
+        practice = Practice.objects.current()
+        practice.reply_working_days = None
+        practice.save()
+        html = client.get(URL).content.decode()
     assert "Our front desk team will contact you in the way you asked." in html
-    assert "working days" not in html
+    assert "contact you by" not in html
 
 
 def test_a_post_without_the_csrf_cookie_keeps_the_answers(content, gates_off):
@@ -389,3 +405,170 @@ def test_the_form_offers_only_real_answers(client, content):
     assert "---------" not in html
     assert '<option value="" selected>Choose if you like</option>' in html
     assert 'name="reference"' not in html and 'name="status"' not in html
+
+
+# What the form asks, and in what order it reports mistakes.
+
+
+def test_errors_are_summarised_in_the_order_the_questions_appear(client, content, gates_off):
+    # Missing answers all over the page, and the cross-field contact check (run last, in clean()).
+    html = send(
+        client, for_whom=None, name="", email="", phone="", bothers=None, onset=None, consent_to_contact=None
+    ).content.decode()
+    summary = html[html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))]
+    anchors = re.findall(r'<a href="#([^"]+)">', summary)
+    assert anchors == [
+        "id_for_whom_0",
+        "id_name",
+        "id_email",
+        "id_bothers_0",
+        "id_onset_0",
+        "id_consent_to_contact",
+    ]
+    assert "Enter an e-mail address or a phone number so that we can reach you." in summary
+    form = html[html.index('<form method="post"') :]
+    positions = [form.index(f'id="{anchor}"') for anchor in anchors]
+    assert positions == sorted(positions)
+
+
+def test_every_question_on_the_page_is_in_the_summary_order(client, content):
+    from consultations.forms import PAGE_ORDER, ConsultationRequestForm
+
+    # A question added to the template must also go into PAGE_ORDER, at the same place.
+    fields = list(ConsultationRequestForm().fields)
+    assert fields == list(PAGE_ORDER)
+    html = client.get(URL, {"treatment": "eyelid-weight"}).content.decode()
+    form = html[html.index('<form method="post"') :]
+    names = list(dict.fromkeys(re.findall(r'name="([a-z_]+)"', form)))
+    assert [name for name in names if name in fields] == fields
+
+
+def test_the_phone_error_from_the_contact_check_comes_before_later_questions(client, content, gates_off):
+    html = send(client, phone="", preferred_contact="text", onset=None).content.decode()
+    summary = html[html.index('id="error-summary"') :]
+    assert summary.index("Enter a phone number, or choose e-mail") < summary.index("Choose when it started.")
+
+
+@pytest.mark.parametrize("best_time", ["morning", "", "not-a-time"])
+def test_for_e_mail_the_time_of_day_is_ignored_and_stored_blank(client, content, gates_off, best_time):
+    response = send(client, preferred_contact="email", best_time=best_time)
+    assert response.status_code == 302
+    assert ConsultationRequest.objects.get().best_time == ""
+
+
+def test_for_a_call_or_a_text_the_time_of_day_is_optional_and_kept(client, content, gates_off):
+    assert send(client, preferred_contact="phone", message="one").status_code == 302
+    assert send(client, preferred_contact="text", best_time="evening", message="two").status_code == 302
+    stored = dict(ConsultationRequest.objects.values_list("message", "best_time"))
+    assert stored == {"one": "", "two": "evening"}
+    html = send(client, preferred_contact="phone", best_time="midnight").content.decode()
+    assert '<a href="#id_best_time_0">Choose one of the options shown.</a>' in html
+
+
+def test_the_time_of_day_is_marked_optional_without_javascript(client, content):
+    html = client.get(URL).content.decode()
+    assert "Best time of day to call or text you (optional)" in html
+    assert not re.search(r'name="best_time"[^>]*required', html)
+
+
+def test_the_database_refuses_a_time_of_day_for_e_mail(db):
+    from django.db import IntegrityError, transaction
+
+    from tests.consultation_fixtures import make_request
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_request(preferred_contact="email", best_time="morning")
+    assert make_request(preferred_contact="phone", best_time="morning").best_time == "morning"
+
+
+def test_what_bothers_is_stored_once_each_in_the_forms_order(client, content, gates_off):
+    send(client, bothers=["other", "eye", "other", "speaking"])
+    assert ConsultationRequest.objects.get().bothers == ["eye", "speaking", "other"]
+
+
+def test_unknown_answers_to_what_bothers_are_refused(client, content, gates_off):
+    html = send(client, bothers=["eye", "operation"]).content.decode()
+    assert '<a href="#id_bothers_0">Choose only from the answers shown.</a>' in html
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_the_model_accepts_only_known_answers_to_what_bothers(db):
+    from django.core.exceptions import ValidationError
+
+    from tests.consultation_fixtures import make_request
+
+    consultation = make_request(bothers=["eye", "other"])
+    consultation.full_clean()
+    for wrong in (["eye", "operation"], "eye", {"eye": True}):
+        consultation.bothers = wrong
+        with pytest.raises(ValidationError) as refused:
+            consultation.full_clean()
+        assert "bothers" in refused.value.message_dict
+
+
+def test_one_agreement_box_replaces_the_read_the_notice_claim(client, content):
+    html = client.get(URL).content.decode()
+    assert "I agree that the practice may keep what I send here and contact me about a consultation" in html
+    assert "I have read" not in html
+    assert len(re.findall(r'type="checkbox" name="consent_to_contact"', html)) == 1
+    assert 'href="/privacy/"' in html
+
+
+# The confirmation.
+
+
+def test_the_confirmation_shows_what_was_sent_what_to_have_ready_and_eye_care(client, content, gates_off):
+    response = send(
+        client, for_whom="child", bothers=["eye", "feelings"], preferred_contact="phone", best_time="afternoon"
+    )
+    assert response["Location"] == "/consultation/received/"  # nothing about the patient in the URL
+    html = client.get("/consultation/received/").content.decode()
+    assert 'class="reference-box"' in html
+    assert re.search(r'id="reference">FN-[0-9A-Z]{4}-[0-9A-Z]{4}<', html)
+    assert "My child" in html
+    assert "My eye does not close all the way" in html and "How I feel about my face" in html
+    assert "My smile is uneven" not in html
+    assert "By phone call to (202) 555-0143" in html and "Best time: Afternoon" in html
+    assert "What to have ready" in html and "insurance card" in html and "letters from your doctors" in html
+    assert 'href="/eye-care/"' in html
+    assert "Ada" not in html  # the name stays off the page
+
+
+def test_the_confirmation_for_e_mail_names_the_address_and_no_time(client, content, gates_off):
+    send(client, best_time="morning")
+    html = client.get("/consultation/received/").content.decode()
+    assert "By e-mail to ada@example.com" in html
+    assert "Best time" not in html
+
+
+def test_a_request_on_a_friday_is_answered_by_tuesday(client, content, gates_off):
+    from consultations.emails import patient_confirmation
+
+    with time_machine.travel(datetime(2026, 11, 20, 16, 30, tzinfo=NEW_YORK), tick=False):
+        send(client)
+        html = client.get("/consultation/received/").content.decode()
+    assert "Our front desk team will contact you by Tuesday, November 24, in the way you asked." in html
+    # The e-mail, sent later by the worker, promises the same date.
+    body = patient_confirmation(ConsultationRequest.objects.get()).body
+    assert "will contact you by Tuesday, November 24" in body
+    assert "My eye" not in body
+
+
+@pytest.mark.parametrize(
+    ("received", "open_days", "working_days", "expected"),
+    [
+        (datetime(2026, 11, 20, 10, 0), "12345", 2, "2026-11-24"),  # Friday: Monday, Tuesday
+        (datetime(2026, 11, 21, 10, 0), "12345", 2, "2026-11-24"),  # Saturday
+        (datetime(2026, 11, 23, 10, 0), "12345", 2, "2026-11-25"),  # Monday: Wednesday
+        (datetime(2026, 11, 22, 23, 30), "12345", 1, "2026-11-23"),  # late Sunday in New York is Monday in UTC
+        (datetime(2026, 11, 20, 10, 0), "23456", 2, "2026-11-24"),  # open Tuesday to Saturday: Saturday, Tuesday
+        (datetime(2026, 11, 20, 10, 0), "1234567", 2, "2026-11-22"),  # open every day
+        (datetime(2026, 11, 20, 10, 0), "3", 2, "2026-12-02"),  # open Wednesdays only
+        (datetime(2026, 11, 20, 10, 0), "12345", None, None),  # no promise
+    ],
+)
+def test_the_reply_date_counts_only_the_days_the_practice_is_open(received, open_days, working_days, expected):
+    practice = Practice.demo()
+    practice.open_days, practice.reply_working_days = open_days, working_days
+    reply_by = practice.reply_by(received.replace(tzinfo=NEW_YORK))
+    assert (reply_by.isoformat() if reply_by else None) == expected

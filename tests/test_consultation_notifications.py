@@ -58,12 +58,25 @@ def test_staff_notice_arrives_by_smtp_without_patient_detail(client, transaction
     assert consultation.reference in staff["Subject"]
     admin_path = f"/admin/consultations/consultationrequest/{consultation.pk}/change/"
     assert django_settings.CLINIC_SITE_URL + admin_path in body
-    for text in (*MARKERS.values(), "2025550199", "Synkinesis", "synkinesis", "3 days"):
+    # Symptoms began in the last 3 days: the notice says it is time-sensitive, and not why.
+    assert staff["Subject"].startswith("Time-sensitive: ")
+    assert "It is time-sensitive" in body
+    for text in (
+        *MARKERS.values(),
+        "2025550199",
+        "Synkinesis",
+        "synkinesis",
+        "3 days",
+        "symptom",
+        "onset",
+        "My eye",
+        "smile",
+    ):
         assert text not in staff.as_string()
     [patient] = messages_to(smtp, MARKERS["email"])
     patient_body = patient.get_payload(decode=True).decode()
     assert consultation.reference in patient_body
-    for text in ("Quillonmarker", "zephyrinemarker", "Synkinesis", "synkinesis", "2025550199"):
+    for text in ("Quillonmarker", "zephyrinemarker", "Synkinesis", "synkinesis", "2025550199", "My eye", "smile"):
         assert text not in patient.as_string()
     assert all(sent for sent in consultation.deliveries.values_list("sent_at", flat=True))
     assert consultation.deliveries.count() == 2

@@ -50,6 +50,8 @@ def test_no_patient_detail_in_logs_urls_or_staff_mail(client, transactional_db, 
     assert len(staff_mail) == 1
     for fragment in MARKER_FRAGMENTS:
         assert fragment not in staff_mail[0]
+    # Symptoms began months ago (the answers' default): nothing in the notice marks it time-sensitive.
+    assert "time-sensitive" not in staff_mail[0].casefold()
 
 
 def test_form_posts_are_hidden_from_error_reports(db):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils.html import escape
 
@@ -43,3 +45,27 @@ def test_publish_and_unpublish_actions(admin_client):
     assert set(Condition.objects.filter(pk__in=pks).values_list("status", flat=True)) == {"draft"}
     admin_client.post("/admin/conditions/condition/", {"action": "publish", "_selected_action": pks})
     assert set(Condition.objects.filter(pk__in=pks).values_list("status", flat=True)) == {"published"}
+
+
+def test_staff_set_the_open_days_and_the_days_to_reply_as_ticks_and_a_number(admin_client):
+    practice = Practice.objects.current()
+    url = f"/admin/clinic_site/practice/{practice.pk}/change/"
+    html = admin_client.get(url).content.decode()
+    for value, day in (("1", "Monday"), ("6", "Saturday"), ("7", "Sunday")):
+        assert re.search(rf'name="open_days" value="{value}"[^>]*>\s*{day}</label>', html), day
+    assert 'name="open_days" value="1" id="id_open_days_0" checked' in html
+    assert 'name="open_days" value="6"' in html and 'value="6" id="id_open_days_5" checked' not in html
+
+    response = admin_client.post(url, {**PRACTICE_FORM, "open_days": ["6", "2", "3"], "reply_working_days": "3"})
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert (practice.open_days, practice.reply_working_days) == ("236", 3)
+
+    refused = admin_client.post(url, {**PRACTICE_FORM, "open_days": [], "reply_working_days": "0"})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Tick at least one day the practice is open." in html
+    assert "Ensure this value is greater than or equal to 1." in html
+    # Blank: no date is promised.
+    assert admin_client.post(url, {**PRACTICE_FORM, "reply_working_days": ""}).status_code == 302
+    assert Practice.objects.get().reply_working_days is None

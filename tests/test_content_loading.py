@@ -3,8 +3,9 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
-from clinic_site.models import Practice, TeamMember
+from clinic_site.models import Practice, PublicImage, TeamMember
 from conditions.models import Condition
 from guides.models import Guide
 from medical_pages import content_loader
@@ -82,7 +83,9 @@ def test_a_content_fix_reaches_untouched_pages_but_never_undoes_a_staff_edit(db,
     assert kept.lead.startswith("Our own words") and kept.last_reviewed.isoformat() == shipped["synkinesis"]
 
 
-@pytest.mark.parametrize("missing", [["eye_care", "do_today"], ["do_today"]])
+@pytest.mark.parametrize(
+    "missing", [["eye_care", "do_today", "illustration"], ["do_today", "illustration"], ["illustration"]]
+)
 def test_a_page_loaded_before_a_later_field_still_receives_fixes(db, content_copy, missing):
     """Rows fingerprinted before a field existed are unedited if they match that older fingerprint."""
     conditions, _ = content_copy
@@ -115,3 +118,38 @@ def test_loading_keeps_an_edited_practice_identity(db):
     practice.save()
     content_loader.load_all()
     assert list(Practice.objects.values_list("name", flat=True)) == ["Riverside Facial Nerve Center"]
+
+
+def test_shipped_images_are_made_into_renditions_once(db):
+    content_loader.load_all()
+    therapy = Treatment.objects.get(slug="physical-therapy")
+    assert therapy.illustration.alt.startswith("Drawing of a person at a table")
+    assert therapy.illustration.source.startswith("mirror-practice.png sha256:")
+    assert {r["format"] for r in therapy.illustration.renditions} == {"avif", "webp", "jpg"}
+    assert all(member.portrait and member.portrait.renditions for member in TeamMember.objects.all())
+    images = list(PublicImage.objects.values())
+    content_loader.load_all()
+    assert list(PublicImage.objects.values()) == images
+
+
+def test_a_redrawn_illustration_reaches_an_untouched_page_but_not_one_staff_changed(db, content_copy):
+    content_loader.load_all()
+    _, treatments = content_copy
+    first = Treatment.objects.get(slug="physical-therapy").illustration
+    # Staff take the illustration off another page that ships one (made here for the test).
+    botox = treatments / "botox.toml"
+    line = 'illustration = { file = "mirror-practice.png", alt = "A mirror." }\n'
+    botox.write_text(botox.read_text().replace("\nbody = ", "\n" + line + "body = ", 1))
+    content_loader.load_all()
+    Treatment.objects.filter(slug="botox").update(illustration=None)
+
+    drawing = treatments / "images" / "mirror-practice.png"
+    Image.open(drawing).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(drawing)
+    assert content_loader.load_all()["treatments"] == {
+        "updated": 1,
+        "kept staff edits": 1,
+        "unchanged": len(TREATMENT_SLUGS) - 2,
+    }
+    redrawn = Treatment.objects.get(slug="physical-therapy").illustration
+    assert redrawn.pk != first.pk and redrawn.source != first.source
+    assert Treatment.objects.get(slug="botox").illustration is None

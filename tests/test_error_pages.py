@@ -7,4 +7,4 @@ from django.template.loader import render_to_string
 def test_500_page_renders_without_a_request_or_database():
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html
-    assert re.search(r'<link rel="stylesheet" href="/static/css/site\.css', html)
+    assert re.search(r'<link rel="stylesheet" href="/static/css/clinic\.css', html)

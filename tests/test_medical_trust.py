@@ -4,6 +4,7 @@ import ast
 import re
 import shutil
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,15 @@ def test_a_guide_cannot_take_an_address_the_site_already_uses(content):
         (lambda text: text.replace("start them today.", "start them within 72 hours [@AAO13].", 1), "'today'"),
         (lambda text: text.replace("Call emergency services now if your face", "If your face", 1), "emergency line"),
         (lambda text: text.replace('do_today = """', 'old_box = """', 1), "needs a 'Do this today' list"),
+        # Weakness on both sides filed under the "See a doctor soon" list, or told "soon" in its own sentence.
+        (
+            lambda text: text.replace("- the palsy comes back on the same side\n", "- both sides are weak\n", 1),
+            "'soon' for weakness on both sides",
+        ),
+        (
+            lambda text: text.replace("are weak, even if it came on slowly.", "are weak, so see a doctor soon.", 1),
+            "'soon' for weakness on both sides",
+        ),
     ],
 )
 def test_the_content_checks_refuse(tmp_path, change, problem):
@@ -214,10 +224,112 @@ def test_sudden_conditions_show_do_this_today_in_the_urgent_voice_with_its_sourc
     assert html.index('class="urgent-bar"') < html.index('class="do-today"') < html.index('class="urgent-notice"')
 
 
+def test_the_shared_urgent_tiers_send_weakness_on_both_sides_to_a_doctor_the_same_day():
+    from clinic_site.urgent_care import tiers
+
+    # Read as a page would be: each tier's heading governs the points listed under it.
+    text = "\n".join(f"### {tier.heading}\n" + "\n".join(f"- {point}" for point in tier.points) for tier in tiers())
+    assert "both sides" in text
+    assert content_checks.both_sides_told_soon(text) == []
+
+
 def test_the_lead_gives_the_answer_with_its_source(client):
     html = client.get("/conditions/bells-palsy/").content.decode()
     lead = re.search(r'<div class="lead">(.*?)</div>', html, re.DOTALL).group(1)
     assert "71% recover fully" in lead and 'href="#source-' in lead
+
+
+# The answer a patient came for, which must sit in the lead's first two sentences, with its source: a
+# one-line "what it is" may come first, background may not. Leads used to open with background (what the
+# nerve is, its causes, "this page explains") and gave the answer late, unsourced or not at all. Every
+# condition page is listed, so a new page needs its answer here too.
+LEAD_ANSWERS = {
+    "facial-paralysis": [
+        "often gets better",
+        "a lot can still help, even years after it starts",
+        "71% of people with Bell's palsy recover fully",
+    ],
+    "bells-palsy": ["most people get their movement back"],
+    "synkinesis": ["It can be eased", "facial therapy first, then Botox"],
+    "ramsay-hunt-syndrome": ["most people get back near-normal movement"],
+    "acoustic-neuroma": ["not a cancer", "weaken the face", "weakness can fade"],
+    "moebius-syndrome": ["present from birth", "does not get worse", "smile surgery can give a child a smile"],
+    "facial-nerve-injury": ["a cut nerve is best repaired early"],
+    "head-and-neck-tumors": ["creeps on over weeks or months", "lump in the cheek", "needs to be checked soon"],
+    "infections-and-inflammation": ["antibiotics treat it", "most people get their movement back"],
+    # Parents ask first: will my child get better, and what do I do now.
+    "facial-palsy-in-children": [
+        "Most children with a weak face get better",
+        "96% recovered",
+        "call emergency services now",
+    ],
+}
+SOURCE = "\x00source\x00"  # where a numbered source sat in the lead
+
+
+def lead_sentences(html):
+    """The lead's sentences as a reader sees them, tags removed; each numbered source left as SOURCE."""
+    lead = re.search(r'<div class="lead">(.*?)</div>', html, re.DOTALL).group(1)
+    lead = re.sub(r'<sup class="ref">.*?href="#source-.*?</sup>', SOURCE, lead, flags=re.DOTALL)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", lead)).split())
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+
+
+def test_every_condition_page_has_its_lead_answer_listed():
+    assert sorted(LEAD_ANSWERS) == sorted(CONDITION_SLUGS)
+
+
+@pytest.mark.parametrize("slug", LEAD_ANSWERS)
+def test_the_lead_opens_with_the_answer_the_patient_came_for(client, slug):
+    html = client.get(f"/conditions/{slug}/").content.decode()
+    sentences = lead_sentences(html)
+    opening = " ".join(sentences[:2])
+    words = opening.replace(SOURCE, "")
+    for answer in LEAD_ANSWERS[slug]:
+        assert answer in words, f"the lead's first two sentences do not say {answer!r}: {words}"
+    assert SOURCE in opening, f"the answer in the lead's first two sentences links to no source: {words}"
+    assert "this page" not in " ".join(sentences).lower(), "the lead answers; it does not signpost"
+
+
+# The sub-headings a patient scans "On this page" for: what can help, will it get better, their own cause.
+CONTENTS_SUB_HEADINGS = {
+    "acoustic-neuroma": [
+        "Protecting the eye comes first",
+        "If the nerve was left whole",
+        "If the nerve was cut",
+        "Will my face get better?",
+        "If your face does not recover",
+    ],
+    "moebius-syndrome": ["Eye care", "Facial therapy", "Smile surgery", "After smile surgery"],
+    "head-and-neck-tumors": [
+        "When a tumor is mistaken for Bell's palsy",
+        "Keeping or repairing the nerve",
+        "Later options",
+        "Protecting your eye",
+    ],
+    "infections-and-inflammation": [
+        "Palsy on both sides",
+        "Lyme disease",
+        "Ear infections",
+        "Protect your eye",
+        "If weakness lasts",
+    ],
+}
+
+
+@pytest.mark.parametrize("slug", CONTENTS_SUB_HEADINGS)
+def test_on_this_page_lists_the_sub_headings_patients_look_for(client, slug):
+    html = client.get(f"/conditions/{slug}/").content.decode()
+    contents = re.search(r'<nav class="page-contents".*?</nav>', html, re.DOTALL).group(0)
+    # Sub-headings sit in the nested lists, under their section.
+    listed = {
+        unescape(title): anchor
+        for nested in re.findall(r"<li><a [^>]+>[^<]+</a>\s*<ul>(.*?)</ul>", contents, re.DOTALL)
+        for anchor, title in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nested)
+    }
+    for title in CONTENTS_SUB_HEADINGS[slug]:
+        assert title in listed, f"'On this page' does not list {title!r} (lists {sorted(listed)})"
+        assert f'<h3 id="{listed[title]}">' in html, f"{title!r} links to no heading of the page"
 
 
 def test_the_home_route_for_an_eye_that_does_not_close_leads_to_eye_care(client):

@@ -132,3 +132,86 @@ def test_an_edit_is_seen_at_once_when_another_server_process_answers(live_conten
         assert "Ramsay Hunt syndrome (shingles of the facial nerve)" in _fetch(
             port, "/conditions/ramsay-hunt-syndrome/"
         )
+
+
+def served_from_the_cache(response):
+    """Whether the page came from the fast path: no session, auth, view or template ran for it."""
+    return not hasattr(response.wsgi_request, "user") and not response.templates
+
+
+@pytest.mark.parametrize("path", ["/", "/conditions/bells-palsy/", "/treatments/botox/", "/sitemap.xml"])
+def test_a_cached_page_is_answered_before_the_rest_of_the_stack(content, client, django_assert_num_queries, path):
+    first = client.get(path)
+    assert first.status_code == 200 and not served_from_the_cache(first)
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert second.status_code == 200 and served_from_the_cache(second)
+    assert second.content == first.content
+    # The same headers as the rendered page: those the rest of the stack set were stored with it.
+    assert dict(second.items()) == dict(first.items())
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY" and second["Cross-Origin-Resource-Policy"] == "same-origin"
+
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=second["ETag"])
+    assert not_modified.status_code == 304 and served_from_the_cache(not_modified)
+    assert not_modified["ETag"] == second["ETag"] and not not_modified.content
+    assert "default-src 'none'" in not_modified["Content-Security-Policy"]
+    # A Host the site does not serve is refused as on every other path, cached page or not.
+    assert client.get(path, HTTP_HOST="elsewhere.example").status_code == 400
+
+
+def test_an_edit_shows_at_once_through_the_fast_path(content, client):
+    path = "/conditions/bells-palsy/"
+    client.get(path)
+    assert served_from_the_cache(cached := client.get(path))
+
+    condition = Condition.objects.get(slug="bells-palsy")
+    condition.lead = "An introduction edited a moment ago."
+    condition.save()
+
+    after = client.get(path, HTTP_IF_NONE_MATCH=cached["ETag"])
+    assert after.status_code == 200 and not served_from_the_cache(after)
+    assert "An introduction edited a moment ago." in after.content.decode()
+    again = client.get(path)
+    assert served_from_the_cache(again) and "An introduction edited a moment ago." in again.content.decode()
+
+
+def test_signed_in_staff_never_get_or_leave_a_cached_page(content, client, django_assert_max_num_queries):
+    path = "/conditions/synkinesis/"
+    staff_client = anonymous_client()
+    staff_client.force_login(get_user_model().objects.create_user("editor", password="x", is_staff=True))
+
+    # What staff are shown is never stored for the public...
+    assert not served_from_the_cache(staff_client.get(path))
+    assert not served_from_the_cache(client.get(path))
+    # ...and a page stored for the public is never what staff are shown.
+    assert served_from_the_cache(client.get(path))
+    response = staff_client.get(path)
+    assert response.status_code == 200 and not served_from_the_cache(response)
+    assert response.wsgi_request.user.is_staff
+
+
+def test_the_form_and_the_admin_are_never_cached(content, client):
+    for path in ["/consultation/", "/consultation/?condition=bells-palsy", "/admin/login/", "/healthz"]:
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code == 200 and not served_from_the_cache(response), path
+    first, second = (
+        re.search(r'name="form_token" value="([^"]+)"', client.get("/consultation/").content.decode()) for _ in range(2)
+    )
+    assert first.group(1) != second.group(1)
+
+
+@pytest.mark.urls("tests.urls")
+def test_a_public_page_that_sets_a_cookie_is_never_stored(db, client):
+    for _ in range(2):
+        response = client.get("/test-only/sets-a-cookie/")
+        assert "csrftoken" in response.cookies and not served_from_the_cache(response)
+
+
+def test_the_cache_backend_keeps_one_redis_client_per_pool():
+    # Django's own backend builds a client, with redis-py's ~170 callbacks, on every call.
+    from django.core.cache import cache
+
+    assert cache._cache.get_client() is cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is cache._cache.get_client()

@@ -18,6 +18,7 @@ PRODUCTION = {
     "CLINIC_SITE_URL": "https://clinic.example",
     "CLINIC_STAFF_EMAILS": "frontdesk@clinic.example",
     "DEFAULT_FROM_EMAIL": "clinic@clinic.example",
+    "CLINIC_PHOTO_ROOT": "/var/lib/clinic/patient-photos",
 }
 REQUIRED = (
     "DJANGO_SECRET_KEY",
@@ -28,6 +29,7 @@ REQUIRED = (
     "CLINIC_SITE_URL",
     "CLINIC_STAFF_EMAILS",
     "DEFAULT_FROM_EMAIL",
+    "CLINIC_PHOTO_ROOT",
 )
 
 

@@ -26,6 +26,23 @@ def startswith(value, prefix):
     return str(value).startswith(str(prefix))
 
 
+# How an image loads: "lazy" below the first screen, "eager" within it, "priority" for the image that
+# is the page's largest paint (the browser fetches it before other images).
+LOADING = ("lazy", "eager", "priority")
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, sizes, load="lazy", css_class=""):
+    """A public image as <picture>: AVIF and WebP sources, a JPEG <img> whose width and height are set.
+
+    sizes says how wide the image is shown (the <img sizes> attribute), so the browser fetches the
+    smallest rendition that fills it; width and height give its shape before it loads (no layout shift).
+    """
+    if load not in LOADING:
+        raise template.TemplateSyntaxError(f"picture: load must be one of {LOADING}, not {load!r}")
+    return {"image": image, "sizes": sizes, "load": load, "css_class": css_class}
+
+
 @register.simple_tag
 def urgent_care_tiers():
     """The urgent-care tiers (clinic_site.urgent_care), for {% urgent_care_tiers as tiers %}."""

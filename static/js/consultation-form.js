@@ -1,20 +1,37 @@
-// Consultation form helpers. The form works without this file; it only makes two things quicker:
-// focus lands on the error summary (autofocus does it too, but not in every browser), and the
-// guidance for symptoms that started in the last 3 days appears as soon as that answer is chosen.
+// Consultation form helpers. The form works without this file; it only makes three things quicker:
+// focus lands on the error summary (autofocus does it too, but not in every browser), the guidance
+// for symptoms that started in the last 3 days appears as soon as that answer is chosen, and the
+// best time of day is asked only once a phone call or a text message is chosen (without this file
+// it is always shown, and optional; the server ignores it for e-mail).
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
   }
-  var guidance = document.getElementById("urgent-guidance");
   var form = document.getElementById("consultation-form");
-  if (!guidance || !form) {
+  if (!form) {
     return;
   }
+  var guidance = document.getElementById("urgent-guidance");
+  var bestTime = document.getElementById("best-time");
+
+  function showBestTime() {
+    var chosen = form.querySelector("input[name='preferred_contact']:checked");
+    var wanted = chosen && (chosen.value === "phone" || chosen.value === "text");
+    // An answer the server found fault with stays in view, whatever is chosen.
+    bestTime.hidden = !wanted && !bestTime.querySelector(".is-invalid");
+  }
+
+  if (bestTime) {
+    showBestTime();
+  }
   form.addEventListener("change", function (event) {
-    if (event.target.name === "onset") {
+    if (event.target.name === "onset" && guidance) {
       guidance.hidden = event.target.value !== "3-days";
+    }
+    if (event.target.name === "preferred_contact" && bestTime) {
+      showBestTime();
     }
   });
 })();

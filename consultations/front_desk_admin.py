@@ -1,0 +1,220 @@
+"""The front desk's side of the request admin: list columns, saved views, the panel on a request's
+page and its one-click outcomes. The rules themselves live in queue.py, earlier.py and outcomes.py;
+this module only shows them. Mixed into ConsultationRequestAdmin (admin.py), before the audit mixin.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from clinic_site.models import practice_for
+from consultations import earlier, outcomes, phones, queue
+from consultations.choices import ContactMethod
+from consultations.models import ConsultationRequest
+
+OUTCOME_URL_NAME = "consultations_consultationrequest_outcome"
+
+
+def _when(moment):
+    local = timezone.localtime(moment)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), formats.date_format(local, "D, N j, P"))
+
+
+def due_html(consultation, practice, now=None):
+    """The due time, or "Overdue" in words and in red (never by color alone); "—" once replied to,
+    or when the practice promises no date."""
+    due = queue.due_by(consultation.created_at, practice)
+    if not queue.is_awaiting_reply(consultation) or due is None:
+        return "—"
+    if queue.is_overdue(due, consultation, now):
+        return format_html('<span class="due-overdue"><strong>{}</strong> {}</span>', gettext("Overdue:"), _when(due))
+    return _when(due)
+
+
+def time_sensitive_tag(consultation):
+    if not consultation.is_urgent:
+        return ""
+    return format_html('<span class="tag-time-sensitive">{}</span>', gettext("Time-sensitive"))
+
+
+def how_to_reach_html(consultation):
+    """The preferred way and time, then the phone as a tel: link (and the address when e-mail is preferred)."""
+    way = consultation.get_preferred_contact_display()
+    # The best time may be blank: a patient who asked for e-mail is not asked when to call.
+    if consultation.best_time:
+        way = gettext("%(way)s, %(time)s") % {"way": way, "time": consultation.get_best_time_display().lower()}
+    parts = [format_html('<span class="contact-way">{}</span>', way)]
+    if consultation.phone:
+        parts.append(phones.tel_link(consultation.phone))
+    if consultation.preferred_contact == ContactMethod.EMAIL and consultation.email:
+        parts.append(format_html('<a href="mailto:{}">{}</a>', consultation.email, consultation.email))
+    return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))  # noqa: S308 (a constant)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """Saved views: one click to the requests that are mine, nobody's yet, or due by tonight."""
+
+    title = _("saved views")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("due-today", _("Due today (and overdue)"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == "mine":
+            return queue.open_requests(queryset).filter(assigned_to=request.user)
+        if value == "unassigned":
+            return queue.open_requests(queryset).filter(assigned_to__isnull=True)
+        if value == "due-today":
+            return queue.due_today(queryset, practice_for(request))
+        raise IncorrectLookupParameters(f"Unknown saved view {value!r}.")
+
+
+class EarlierThanFilter(admin.SimpleListFilter):
+    """The requests that came before one request from the same phone or e-mail (its "earlier" link).
+
+    The URL carries the request's id only, never the phone number or address it matches on.
+    """
+
+    title = _("same contact")
+    parameter_name = "earlier_than"
+
+    def _anchor(self):
+        try:
+            pk = int(self.value())
+        except ValueError:
+            raise IncorrectLookupParameters("earlier_than takes a request's id.") from None
+        return ConsultationRequest.objects.filter(pk=pk).first()
+
+    def lookups(self, request, model_admin):
+        # Listed only while in use, so the filter shows what the list is limited to, with "All" to leave.
+        if self.value() is None:
+            return []
+        anchor = self._anchor()
+        label = _("Earlier than %(reference)s") % {"reference": anchor} if anchor else _("A request no longer kept")
+        return [(self.value(), label)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        anchor = self._anchor()
+        return earlier.earlier_than(queryset, anchor) if anchor else queryset.none()
+
+
+class FrontDeskAdminMixin:
+    class Media:
+        css = {"all": ["consultations/front-desk.css"]}
+
+    def get_ordering(self, request):
+        return queue.ordering()
+
+    @admin.display(description=_("priority"))
+    def time_sensitive(self, obj):
+        return time_sensitive_tag(obj)
+
+    @admin.display(description=_("due"))
+    def due(self, obj):
+        # Not sortable by itself: the list is in due order already, and "received" sorts the same way.
+        # The practice is read once for the page (changelist_view), not once a row.
+        return due_html(obj, obj.practice)
+
+    @admin.display(description=_("how to reach"))
+    def how_to_reach(self, obj):
+        return how_to_reach_html(obj)
+
+    @admin.display(description=_("phone"))
+    def phone_link(self, obj):
+        return phones.tel_link(obj.phone) or "—"
+
+    @admin.display(description=_("earlier requests"))
+    def earlier_requests(self, obj):
+        found = getattr(obj, "earlier_found", None)
+        if not found:
+            return "—"
+        url = reverse(f"{self.admin_site.name}:consultations_consultationrequest_changelist")
+        label = ngettext("%(count)d earlier request", "%(count)d earlier requests", len(found)) % {"count": len(found)}
+        return format_html('<a href="{}?earlier_than={}">{}</a>', url, obj.pk, label)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            # The result list is filled already (the audit mixin read it); the template reads
+            # these same objects, so each row carries its earlier requests to the column above.
+            shown = list(changelist.result_list)
+            found = earlier.find(shown)
+            practice = practice_for(request)
+            for consultation in shown:
+                consultation.earlier_found = found.get(consultation.pk, [])
+                consultation.practice = practice
+            earlier.record(request.user, found, shown)
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self._front_desk_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _front_desk_context(self, request, obj):
+        found = earlier.find([obj])
+        earlier.record(request.user, found, [obj])
+        may_record = self.has_change_permission(request, obj) and outcomes.can_record(obj)
+        return {
+            "front_desk": {
+                "time_sensitive": time_sensitive_tag(obj),
+                "due": due_html(obj, practice_for(request)),
+                "how_to_reach": how_to_reach_html(obj),
+                "attempts": obj.contact_attempts,
+                "earlier": [
+                    (reverse(f"{self.admin_site.name}:consultations_consultationrequest_change", args=[e.pk]), e)
+                    for e in found.get(obj.pk, [])
+                ],
+                "outcomes": list(outcomes.OUTCOMES.values()) if may_record else [],
+                "outcome_url": reverse(f"{self.admin_site.name}:{OUTCOME_URL_NAME}", args=[obj.pk]),
+            },
+            # Notes so far, read-only above the box for a new one (None: not the user's to see).
+            "notes": list(obj.notes.select_related("author"))
+            if request.user.has_perm("consultations.view_note")
+            else None,
+        }
+
+    def get_urls(self):
+        outcome = path(
+            "<path:object_id>/outcome/", self.admin_site.admin_view(self.outcome_view), name=OUTCOME_URL_NAME
+        )
+        return [outcome, *super().get_urls()]
+
+    def outcome_view(self, request, object_id):
+        """POST only (admin_view adds the CSRF check); needs permission to change this request."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No consultation request with that id."))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user)
+        except outcomes.OutcomeRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            self.log_change(request, consultation, gettext("Recorded: %(outcome)s") % {"outcome": outcome.label})
+            self.message_user(
+                request,
+                gettext("Recorded “%(outcome)s”: a note, one more attempt, status %(status)s.")
+                % {"outcome": outcome.label, "status": consultation.get_status_display().lower()},
+                messages.SUCCESS,
+            )
+        return redirect(f"{self.admin_site.name}:consultations_consultationrequest_change", obj.pk)

@@ -1,0 +1,96 @@
+"""The photo part of the consultation form: one optional file input per pose.
+
+Each photo is checked and re-encoded while the form is validated (consultations.photos.prepare),
+so a refused file stops the whole submission before anything is stored. A form shown again for
+any reason cannot carry files back to the browser: each photo that was fine is then marked
+"attach it again", next to its input and in the error summary, so none is lost silently.
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from clinic_site.images import display_name
+from consultations.photos import FIELD_NAMES, GUIDES, prepare
+
+# Phones offer the camera and the photo library for image/*; HEIC is named for desktop browsers
+# that do not count it as an image. No `capture`: it would force the camera and hide the library.
+ACCEPT = "image/*,.heic,.heif"
+
+EXTRA_FILE = _("“%(name)s” was not accepted: you can send up to six photos, one for each pose.")
+NOT_KEPT = _("Your photo “%(name)s” was not kept because the form was not sent. Please attach it again.")
+
+
+class PhotoField(forms.FileField):
+    """An optional photo; cleans to a PreparedPhoto (consultations.photos) or None."""
+
+    widget = forms.FileInput(attrs={"accept": ACCEPT})
+    default_error_messages = {
+        "invalid": _("The photo did not arrive. Please attach it again."),
+    }
+
+    def __init__(self, guide, **kwargs):
+        self.guide = guide
+        # An empty file is refused by the image check, with a message that names it.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(label=guide.pose.label, help_text=guide.instruction, required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        return prepare(upload, self.guide.pose)
+
+
+class PhotoFields(forms.Form):
+    """Mixed into the consultation form (a Form, so its fields are collected as declared fields)."""
+
+    photo_rest = PhotoField(GUIDES[0])
+    photo_eyebrows = PhotoField(GUIDES[1])
+    photo_eyes_gentle = PhotoField(GUIDES[2])
+    photo_eyes_tight = PhotoField(GUIDES[3])
+    photo_smile = PhotoField(GUIDES[4])
+    photo_pucker = PhotoField(GUIDES[5])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra_photo_errors = []
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.extra_file_names():
+            message = EXTRA_FILE % {"name": name}
+            self.extra_photo_errors.append(message)
+            self.add_error(None, forms.ValidationError(message, code="too_many_photos"))
+        return cleaned
+
+    def extra_file_names(self):
+        """Names of files sent beyond one per pose input (a seventh photo): refused, never dropped."""
+        extra = []
+        for key in self.files:
+            uploads = self.files.getlist(key)
+            # A file input takes the last file under its name; anything else is one too many.
+            extra += uploads[:-1] if key in FIELD_NAMES else uploads
+        return [display_name(upload) for upload in extra]
+
+    @property
+    def photo_fields(self):
+        """(bound field, guide) per pose, in order, for the template."""
+        return [(self[guide.field_name], guide) for guide in GUIDES]
+
+    @property
+    def photo_max_bytes(self):
+        return settings.CLINIC_PHOTO_MAX_BYTES
+
+    @property
+    def prepared_photos(self):
+        return [photo for name in FIELD_NAMES if (photo := self.cleaned_data.get(name))]
+
+    def mark_photos_not_kept(self):
+        """Shown again without storing: each photo that was fine must be attached again; say so."""
+        if not self.is_bound:
+            return
+        for name in FIELD_NAMES:
+            upload = self.files.get(name)
+            if upload and not self.has_error(name):
+                self.add_error(name, forms.ValidationError(NOT_KEPT % {"name": display_name(upload)}, code="not_kept"))

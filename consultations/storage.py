@@ -1,0 +1,21 @@
+"""Where patients' photos are kept: STORAGES["patient_photos"], a store with no public URL."""
+
+from django.core.files.storage import FileSystemStorage, storages
+
+PHOTOS = "patient_photos"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A FileSystemStorage that never makes a URL.
+
+    The plain one falls back to MEDIA_URL; a photo must only ever be read through the staff view
+    (consultations.photo_views), which checks who asks and records it.
+    """
+
+    def url(self, name):
+        raise ValueError("Patient photos have no URL; staff open them through the admin's photo view.")
+
+
+def photo_storage():
+    """The storage of FileFields holding photos (a callable, so migrations do not record the backend)."""
+    return storages[PHOTOS]

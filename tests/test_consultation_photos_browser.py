@@ -1,0 +1,105 @@
+"""A phone photo through the real form in a real browser, without JavaScript, and staff looking at it."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from consultations.groups import FRONT_DESK
+from consultations.models import AuditEntry, ConsultationRequest, Photo
+from tests.photo_fixtures import BLUE, RED, SVG, TEXT, camera_jpeg, open_stored, stored_files
+from tests.staff_fixtures import sign_in_verified
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
+
+CHANGELIST = "/admin/consultations/consultationrequest/"
+
+
+@pytest.fixture
+def quick_gates(settings):
+    # The real gates, with a minimum fill time a scripted browser cannot undercut by accident.
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+
+
+def fill_in(page, name="Ada Example"):
+    page.fill("#id_name", name)
+    page.fill("#id_email", "ada@example.com")
+    # E-mail as the way to reach her: the time of day is not asked.
+    for choice in ("#id_for_whom_1", "#id_preferred_contact_1", "#id_bothers_0", "#id_patient_type_0", "#id_onset_2"):
+        page.check(choice)
+    page.check("#id_consent_to_contact")
+
+
+def as_file(name, data, mime_type="image/jpeg"):
+    return {"name": name, "mimeType": mime_type, "buffer": data}
+
+
+def close_enough(pixel, color):
+    return all(abs(a - b) < 40 for a, b in zip(pixel, color, strict=True))
+
+
+def test_a_phone_photo_arrives_upright_without_metadata_and_staff_see_it(browser, live_server, quick_gates):
+    # The patient, with JavaScript off: one file input per pose and a multipart form are enough.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    fill_in(page)
+    page.set_input_files("#id_photo_smile", as_file("IMG_0001.jpg", camera_jpeg()))
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_url("**/consultation/received/")
+    context.close()
+
+    photo = Photo.objects.get()
+    assert photo.request == ConsultationRequest.objects.get()
+    with open_stored(photo.image.name) as image:
+        assert not image.getexif() and "comment" not in image.info
+        assert image.size == (200, 400)
+        assert close_enough(image.getpixel((100, 50)), RED)
+        assert close_enough(image.getpixel((100, 350)), BLUE)
+
+    # Front desk staff, signed in with the second factor, open the request and then the photo.
+    desk = User.objects.create_user("desk", password="a long staff password", is_staff=True)
+    desk.groups.add(Group.objects.get(name=FRONT_DESK))
+    session = sign_in_verified(Client(), desk).cookies[settings.SESSION_COOKIE_NAME].value
+    staff_context = browser.new_context()
+    staff_context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page = staff_context.new_page()
+    page.goto(f"{live_server.url}{CHANGELIST}{photo.request.pk}/change/")
+    thumbnail = page.get_by_role("img", name="Photo: A big smile. Opens the full size.")
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    assert thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [160, 320]
+    assert "A big smile" in page.locator(".consultation-photo figcaption").inner_text()
+    with page.expect_navigation() as navigation:
+        thumbnail.click()
+    response = navigation.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/jpeg"
+    assert response.headers["cache-control"] == "private, no-store"
+    assert page.url == f"{live_server.url}{CHANGELIST}photos/{photo.pk}/"
+    staff_context.close()
+    looks = AuditEntry.objects.filter(action=AuditEntry.Action.PHOTO, username="desk").order_by("at")
+    assert [entry.detail for entry in looks] == ["smile thumbnail", "smile full"]
+
+
+def test_refused_photos_are_named_beside_their_inputs_and_the_page_stays_accessible(
+    page, live_server, axe, quick_gates
+):
+    before = stored_files()
+    page.goto(live_server.url + "/consultation/")
+    fill_in(page)
+    page.set_input_files("#id_photo_rest", as_file("face.svg", SVG, "image/svg+xml"))
+    page.set_input_files("#id_photo_smile", as_file("smile.jpg", TEXT))
+    page.set_input_files("#id_photo_pucker", as_file("pucker.jpg", camera_jpeg()))
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    summary = page.locator("#error-summary").inner_text()
+    assert "“face.svg” is saved as SVG, which we do not accept." in summary
+    assert "“smile.jpg” is not an image we can open." in summary
+    assert "Your photo “pucker.jpg” was not kept because the form was not sent. Please attach it again." in summary
+    photos = page.locator("#photos").inner_text()
+    assert "“face.svg” is saved as SVG" in photos and "“pucker.jpg” was not kept" in photos
+    assert page.locator("#id_name").input_value() == "Ada Example"
+    assert axe(page) == []
+    assert ConsultationRequest.objects.count() == 0
+    assert stored_files() == before

@@ -1,0 +1,389 @@
+"""The front desk's day in the admin: the queue, outcomes, earlier requests, saved views, the menu."""
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.utils import timezone
+
+from clinic_site.models import Practice
+from consultations.front_desk_admin import how_to_reach_html
+from consultations.groups import FRONT_DESK
+from consultations.models import AuditEntry, ConsultationRequest, Note
+from consultations.queue import due_by
+from tests.consultation_fixtures import make_request
+from tests.staff_fixtures import sign_in_verified
+
+CHANGELIST = "/admin/consultations/consultationrequest/"
+LOCAL = ZoneInfo("America/New_York")  # TIME_ZONE in the test settings
+
+
+def change_url(consultation):
+    return f"{CHANGELIST}{consultation.pk}/change/"
+
+
+def outcome_url(consultation):
+    return f"{CHANGELIST}{consultation.pk}/outcome/"
+
+
+def local(*args):
+    return datetime(*args, tzinfo=LOCAL)
+
+
+def row(html, consultation):
+    """The list's table row for one request."""
+    [found] = [r for r in html.split("<tr") if consultation.reference in r]
+    return found
+
+
+def references_in_order(html, consultations):
+    return sorted(consultations, key=lambda c: html.index(c.reference))
+
+
+@pytest.fixture
+def front_desk(db):
+    user = User.objects.create_user("desk", password="desk-password-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=FRONT_DESK))
+    return user
+
+
+@pytest.fixture
+def desk_client(client, front_desk):
+    return sign_in_verified(client, front_desk)
+
+
+# The practice's name.
+
+
+def test_the_admin_header_and_title_carry_the_practice_name_as_it_is_now(desk_client):
+    practice = Practice.objects.current()
+    practice.name = "Riverside Facial Nerve Center"
+    practice.save()
+    for url in ("/admin/", CHANGELIST):
+        html = desk_client.get(url).content.decode()
+        assert re.search(r'id="site-name"><a href="/admin/">Riverside Facial Nerve Center</a>', html), url
+        assert "Riverside Facial Nerve Center staff</title>" in html, url
+        assert "Django administration" not in html and "Django site admin" not in html, url
+    assert "<h1>Riverside Facial Nerve Center administration</h1>" in desk_client.get("/admin/").content.decode()
+    practice.name = "Hillside Clinic"
+    practice.save()
+    assert "Hillside Clinic staff</title>" in desk_client.get("/admin/").content.decode()
+
+
+# When a request is due.
+
+
+END = (23, 59, 59, 999999)
+
+
+@pytest.mark.parametrize(
+    ("arrived", "open_days", "due"),
+    [
+        (local(2026, 1, 12, 10, 0), "12345", local(2026, 1, 14, *END)),  # Monday -> end of Wednesday
+        (local(2026, 1, 15, 16, 30), "12345", local(2026, 1, 19, *END)),  # Thursday -> end of Monday
+        (local(2026, 1, 16, 15, 0), "12345", local(2026, 1, 20, *END)),  # Friday -> end of Tuesday
+        (local(2026, 1, 17, 9, 0), "12345", local(2026, 1, 20, *END)),  # Saturday -> end of Tuesday
+        (local(2026, 1, 18, 23, 0), "12345", local(2026, 1, 20, *END)),  # Sunday -> end of Tuesday
+        (local(2026, 1, 16, 15, 0), "123456", local(2026, 1, 19, *END)),  # open Saturdays: Friday -> Monday
+    ],
+)
+def test_a_request_is_due_by_the_end_of_the_day_the_patient_was_promised(arrived, open_days, due):
+    practice = Practice.demo()
+    practice.open_days = open_days
+    # The same day the confirmation page and e-mail give the patient.
+    assert practice.reply_by(arrived) == due.date()
+    assert due_by(arrived, practice) == due
+
+
+def test_nothing_is_due_when_the_practice_promises_no_date(desk_client):
+    practice = Practice.objects.current()
+    practice.reply_working_days = None
+    practice.save()
+    old = make_request(created_at=timezone.now() - timedelta(days=9))
+    assert due_by(old.created_at, practice) is None
+    html = desk_client.get(CHANGELIST).content.decode()
+    assert "Overdue" not in row(html, old)
+
+
+def test_a_later_arrival_is_never_due_before_an_earlier_one():
+    # The list sorts by arrival to sort by due (consultations/queue.py): that needs this to hold.
+    # Every 20 minutes over three weeks, across weekends and the end of daylight saving time.
+    practice = Practice.demo()
+    start = datetime(2026, 10, 23, tzinfo=ZoneInfo("UTC"))
+    arrivals = [start + timedelta(minutes=20 * step) for step in range(3 * 7 * 24 * 3)]
+    dues = [due_by(arrived, practice) for arrived in arrivals]
+    assert all(earlier <= later for earlier, later in zip(dues, dues[1:], strict=False))
+    assert all(due - arrived >= timedelta(days=2) for arrived, due in zip(arrivals, dues, strict=True))
+
+
+# The list.
+
+
+def test_list_pins_time_sensitive_requests_then_sorts_by_due_and_marks_overdue(desk_client):
+    now = timezone.now()
+    overdue = make_request(created_at=now - timedelta(days=6))
+    waiting = make_request(created_at=now - timedelta(minutes=5))
+    recent_onset = make_request(created_at=now - timedelta(minutes=1), onset="3-days")
+    voicemail_left = make_request(created_at=now - timedelta(minutes=2), onset="3-days", status="contacted")
+    booked = make_request(created_at=now - timedelta(minutes=3), onset="3-days", status="scheduled")
+    handled = make_request(created_at=now - timedelta(days=8), status="closed")
+    html = desk_client.get(CHANGELIST).content.decode()
+    assert references_in_order(html, [handled, booked, waiting, recent_onset, overdue, voicemail_left]) == [
+        voicemail_left,  # time-sensitive and still to reach: pinned, oldest first
+        recent_onset,
+        overdue,  # awaiting a reply, oldest due first
+        waiting,
+        booked,  # the rest, newest first
+        handled,
+    ]
+    for consultation in (recent_onset, voicemail_left, booked):
+        assert '<span class="tag-time-sensitive">Time-sensitive</span>' in row(html, consultation)
+    for consultation in (overdue, waiting, handled):
+        assert "Time-sensitive" not in row(html, consultation)
+    # Overdue in words and in red (the class's color), not by color alone.
+    assert re.search(r'<span class="due-overdue"><strong>Overdue:</strong> <time datetime=', row(html, overdue))
+    assert "Overdue" not in row(html, waiting)
+    due = due_by(waiting.created_at, Practice.objects.current())
+    assert f'datetime="{timezone.localtime(due).isoformat()}"' in row(html, waiting)
+    assert 'href="/static/consultations/front-desk.css"' in html
+    assert ".due-overdue {\n  color: var(--error-fg);" in Path(finders.find("consultations/front-desk.css")).read_text()
+
+
+def test_the_request_page_shows_time_sensitive_due_attempts_and_how_to_reach(desk_client):
+    consultation = make_request(onset="3-days", preferred_contact="phone", best_time="afternoon")
+    html = desk_client.get(change_url(consultation)).content.decode()
+    panel = html[html.index('id="front-desk"') : html.index('id="content-main"')]
+    assert '<span class="tag-time-sensitive">Time-sensitive</span>' in panel
+    assert "<time datetime=" in panel
+    assert '<dd id="front-desk-attempts">0</dd>' in panel
+    assert 'Phone call, afternoon</span><br><a class="tel" href="tel:+12025550143">(202) 555-0143</a>' in panel
+    calm = make_request(onset="longer")
+    assert "Time-sensitive" not in desk_client.get(change_url(calm)).content.decode()
+
+
+def test_phones_show_in_national_format_as_tel_links_and_foreign_ones_stay_international(desk_client):
+    home = make_request(phone="+12025550143", preferred_contact="phone")
+    abroad = make_request(phone="+442079460958", preferred_contact="text", email="", best_time="evening")
+    html = desk_client.get(CHANGELIST).content.decode()
+    assert '<a class="tel" href="tel:+12025550143">(202) 555-0143</a>' in row(html, home)
+    assert '<a class="tel" href="tel:+442079460958">+44 20 7946 0958</a>' in row(html, abroad)
+    assert "Text message, early evening" in row(html, abroad)
+    page = desk_client.get(change_url(abroad)).content.decode()
+    assert page.count('href="tel:+442079460958">+44 20 7946 0958</a>') == 2  # the panel and the record
+    assert "+442079460958</div>" not in page
+
+
+def test_how_to_reach_leaves_out_a_blank_best_time():
+    # E-mail contacts may leave the time blank (the form stops asking them).
+    consultation = ConsultationRequest(preferred_contact="email", best_time="", email="ada@example.com", phone="")
+    assert how_to_reach_html(consultation) == (
+        '<span class="contact-way">E-mail</span><br><a href="mailto:ada@example.com">ada@example.com</a>'
+    )
+
+
+# One-click outcomes.
+
+
+def test_an_outcome_records_a_signed_timed_note_an_attempt_the_status_and_the_audit_trail(desk_client, front_desk):
+    consultation = make_request()
+    before = timezone.now()
+    response = desk_client.post(outcome_url(consultation), {"outcome": "voicemail"})
+    assert response.status_code == 302 and response["Location"] == change_url(consultation)
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("contacted", 1)
+    assert consultation.staff_changed_at >= before
+    note = Note.objects.get(request=consultation)
+    assert (note.text, note.author) == ("No answer, voicemail left", front_desk)
+    assert before <= note.created_at <= timezone.now()
+    entry = AuditEntry.objects.get(action="outcome")
+    assert (entry.username, entry.references, entry.detail) == ("desk", consultation.reference, "voicemail")
+    assert LogEntry.objects.get(object_id=str(consultation.pk)).change_message == "Recorded: No answer, voicemail left"
+
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "Recorded “No answer, voicemail left”" in page
+    assert '<dd id="front-desk-attempts">1</dd>' in page
+    assert re.search(r'<p class="note-meta">desk,\s*<time datetime=', page)
+
+    desk_client.post(outcome_url(consultation), {"outcome": "emailed"})
+    desk_client.post(outcome_url(consultation), {"outcome": "reached"})
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("scheduled", 3)
+    assert list(Note.objects.order_by("pk").values_list("text", flat=True)) == [
+        "No answer, voicemail left",
+        "E-mailed",
+        "Reached, booked",
+    ]
+    assert '<td class="field-contact_attempts">3</td>' in row(
+        desk_client.get(CHANGELIST).content.decode(), consultation
+    )
+
+
+def test_an_outcome_needs_permission_to_change_the_request(client, db):
+    viewer = User.objects.create_user("viewer", password="x" * 12, is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_consultationrequest", "view_note"]))
+    sign_in_verified(client, viewer)
+    consultation = make_request()
+    assert client.post(outcome_url(consultation), {"outcome": "reached"}).status_code == 403
+    assert 'name="outcome"' not in client.get(change_url(consultation)).content.decode()
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("new", 0)
+    assert not Note.objects.exists()
+    assert not AuditEntry.objects.filter(action="outcome").exists()
+
+
+def test_an_outcome_needs_the_csrf_token_and_a_post(front_desk):
+    strict = sign_in_verified(Client(enforce_csrf_checks=True), front_desk)
+    consultation = make_request()
+    assert strict.post(outcome_url(consultation), {"outcome": "reached"}).status_code == 403
+    assert strict.get(outcome_url(consultation)).status_code == 405
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("new", 0)
+
+
+def test_an_outcome_is_refused_clearly_on_a_closed_request_or_an_unknown_choice(desk_client):
+    closed = make_request(status="closed")
+    page = desk_client.get(change_url(closed)).content.decode()
+    assert 'name="outcome"' not in page
+    response = desk_client.post(outcome_url(closed), {"outcome": "reached"}, follow=True)
+    assert "This request is closed. To record a contact, first set its status and save." in response.content.decode()
+    other = make_request()
+    response = desk_client.post(outcome_url(other), {"outcome": "called-twice"}, follow=True)
+    assert "That is not one of the outcomes." in response.content.decode()
+    assert set(ConsultationRequest.objects.values_list("contact_attempts", flat=True)) == {0}
+    assert not Note.objects.exists()
+
+
+# Notes.
+
+
+def test_notes_so_far_are_read_only_above_one_add_a_note_box_without_a_date(desk_client, front_desk):
+    consultation = make_request()
+    Note.objects.create(request=consultation, author=front_desk, text="Called, line busy")
+    html = desk_client.get(change_url(consultation)).content.decode()
+    assert "Internal note" not in html and "#1" not in html
+    notes = html[html.index('id="notes-so-far"') : html.index('id="notes-group"')]
+    assert "Called, line busy" in notes and "<textarea" not in notes
+    add = html[html.index('id="notes-group"') :]
+    assert '<h2><label for="id_notes-0-text">Add a note</label></h2>' in add
+    assert html.count("<textarea") == 1
+    assert "<time" not in add[: add.index("</fieldset>")]
+
+
+# Earlier requests from the same contact.
+
+
+def test_earlier_requests_from_the_same_phone_or_email_are_flagged_linked_and_audited(desk_client):
+    now = timezone.now()
+    same_phone = make_request(created_at=now - timedelta(days=30), phone="+12025550111", email="one@example.com")
+    same_email = make_request(created_at=now - timedelta(days=20), phone="+12025550122", email="Ada@Example.com")
+    deleted = make_request(created_at=now - timedelta(days=10), phone="+12025550111", preferred_contact="phone")
+    stranger = make_request(created_at=now - timedelta(days=5), phone="+12025550133", email="b@example.com")
+    latest = make_request(created_at=now, phone="+12025550111", email="ada@example.com")
+    deleted.delete()  # e.g. by the retention run: no longer counted
+
+    html = desk_client.get(CHANGELIST).content.decode()
+    link = f'<a href="{CHANGELIST}?earlier_than={latest.pk}">2 earlier requests</a>'
+    assert link in row(html, latest)
+    assert "earlier request" not in row(html, stranger) + row(html, same_phone) + row(html, same_email)
+    entry = AuditEntry.objects.get(action="earlier")
+    assert (entry.username, entry.detail) == ("desk", latest.reference)
+    assert set(entry.references.split()) == {same_phone.reference, same_email.reference}
+
+    page = desk_client.get(change_url(latest)).content.decode()
+    assert "2 earlier requests from the same phone or e-mail" in page
+    for earlier in (same_phone, same_email):
+        assert f'<a href="{change_url(earlier)}">{earlier.reference}</a>' in page
+    assert AuditEntry.objects.filter(action="earlier").latest("at").references == " ".join(
+        sorted([same_phone.reference, same_email.reference])
+    )
+
+    # The link lists them by the request's id: no phone number or address in the URL.
+    listed = desk_client.get(CHANGELIST, {"earlier_than": latest.pk}).content.decode()
+    assert f"Earlier than {latest.reference}" in listed
+    assert references_in_order(listed, [same_phone, same_email]) == [same_phone, same_email]
+    assert stranger.reference not in listed
+    assert f'href="{change_url(latest)}"' not in listed
+    entry = AuditEntry.objects.filter(action="filter").latest("at")
+    assert (entry.filters, set(entry.references.split())) == (
+        "earlier_than",
+        {same_phone.reference, same_email.reference},
+    )
+
+
+def test_a_bad_earlier_than_value_is_refused(desk_client):
+    make_request()
+    response = desk_client.get(CHANGELIST, {"earlier_than": "ada@example.com"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+    assert "A request no longer kept" in desk_client.get(CHANGELIST, {"earlier_than": "999999"}).content.decode()
+
+
+# Saved views.
+
+
+def test_saved_views_mine_and_unassigned_show_open_requests_and_are_audited(desk_client, front_desk):
+    colleague = User.objects.create_user("colleague", password="x" * 12, is_staff=True)
+    mine = make_request(assigned_to=front_desk, status="contacted")
+    mine_closed = make_request(assigned_to=front_desk, status="closed")
+    theirs = make_request(assigned_to=colleague)
+    nobodys = make_request()
+    nobodys_spam = make_request(status="spam")
+    html = desk_client.get(CHANGELIST).content.decode()
+    assert '<a href="?queue=mine">Mine</a>' in html and '<a href="?queue=unassigned">Unassigned</a>' in html
+
+    shown = desk_client.get(CHANGELIST, {"queue": "mine"}).content.decode()
+    assert mine.reference in shown
+    assert not {mine_closed.reference, theirs.reference, nobodys.reference} & set(re.findall(r"FN-[A-Z0-9-]+", shown))
+    entry = AuditEntry.objects.filter(action="filter").latest("at")
+    assert (entry.username, entry.filters, entry.references) == ("desk", "queue", mine.reference)
+
+    shown = desk_client.get(CHANGELIST, {"queue": "unassigned"}).content.decode()
+    found = set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", shown))
+    assert found == {nobodys.reference}
+    assert nobodys_spam.reference not in found
+    entry = AuditEntry.objects.filter(action="filter").latest("at")
+    assert (entry.filters, entry.references) == ("queue", nobodys.reference)
+
+    assert desk_client.get(CHANGELIST, {"queue": "someone-else"})["Location"].endswith("?e=1")
+
+
+def test_saved_view_due_today_shows_what_is_due_by_tonight_and_overdue(front_desk, time_machine):
+    time_machine.move_to(local(2026, 1, 14, 12, 0), tick=False)  # a Wednesday, noon
+    desk = sign_in_verified(Client(), front_desk)
+    due_this_morning = make_request(created_at=local(2026, 1, 12, 10, 0))  # Monday -> end of today
+    due_this_afternoon = make_request(created_at=local(2026, 1, 12, 13, 0))
+    overdue_since_yesterday = make_request(created_at=local(2026, 1, 9, 10, 0))  # Friday -> Tuesday
+    due_tomorrow = make_request(created_at=local(2026, 1, 13, 9, 0))
+    replied = make_request(created_at=local(2026, 1, 12, 9, 0), status="contacted")
+    html = desk.get(CHANGELIST, {"queue": "due-today"}).content.decode()
+    found = set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", html))
+    assert found == {due_this_morning.reference, due_this_afternoon.reference, overdue_since_yesterday.reference}
+    assert due_tomorrow.reference not in found and replied.reference not in found
+    assert "Overdue" in row(html, overdue_since_yesterday)
+    assert "Overdue" not in row(html, due_this_morning) and "Overdue" not in row(html, due_this_afternoon)
+    entry = AuditEntry.objects.filter(action="filter").latest("at")
+    assert (entry.filters, set(entry.references.split())) == ("queue", found)
+
+
+# The menu.
+
+
+def test_front_desk_sees_only_consultation_requests_in_the_admin_menu(desk_client, admin_client):
+    def model_links(html):
+        return set(re.findall(r'<th scope="row"[^>]*>\s*<a href="(/admin/[^"]+)"', html))
+
+    index = desk_client.get("/admin/").content.decode()
+    assert model_links(index) == {CHANGELIST}
+    sidebar = desk_client.get(CHANGELIST).content.decode()
+    assert model_links(sidebar) == {CHANGELIST}
+    # A superuser sees the rest, so the menu above is trimmed by role, not empty by accident.
+    everything = model_links(admin_client.get("/admin/").content.decode())
+    assert len(everything) >= 10
+    for hidden in everything - {CHANGELIST}:  # Practice, team, pages, tasks, devices, users, audit trail...
+        assert hidden not in index and hidden not in sidebar, hidden
+        assert desk_client.get(hidden).status_code == 403, hidden
