@@ -108,7 +108,10 @@ def request_consultation(request):
         return _render_form(request, form, notice=BROKEN_FORM)
 
     if not form.is_valid():
-        return _render_form(request, form)
+        # The same token goes back with the answers: the time spent filling the form counts from
+        # when it was first shown, so fixing a typo quickly is not taken for a bot's speed. Nothing
+        # was made with the token yet, so it is still unused.
+        return _render_form(request, form, form_token=request.POST["form_token"])
 
     # The same form sent again (a double click, or back and send): the request it already made.
     # A form token is used once: answers changed after sending are not taken under it.

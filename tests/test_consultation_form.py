@@ -251,6 +251,19 @@ def test_a_form_sent_too_quickly_is_asked_for_again(client, content, settings):
     assert ConsultationRequest.objects.count() == 0
 
 
+def test_a_mistake_fixed_quickly_is_not_taken_for_a_bots_speed(client, content, settings):
+    """The fill time counts from when the form was first shown, not from the page with the errors."""
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 3
+    with time_machine.travel(time.time() - 60, tick=False):
+        token = form_tokens.issue_token()  # shown a minute ago
+    mistake = client.post(URL, {**answers(email="ada@@example.com"), "form_token": token})
+    assert "Enter an e-mail address like name@example.com." in mistake.content.decode()
+    sent_back = re.search(r'name="form_token" value="([^"]+)"', mistake.content.decode()).group(1)
+    # Fixed and sent again at once.
+    assert client.post(URL, {**answers(), "form_token": sent_back}).status_code == 302
+    assert ConsultationRequest.objects.count() == 1
+
+
 def test_rate_limit_answers_429_per_client_address(client, content, settings):
     settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
     settings.CLINIC_CONSULTATION_RATE_LIMIT = 2
