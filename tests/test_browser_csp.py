@@ -57,8 +57,8 @@ def test_public_pages_and_the_form_run_under_the_policy(page, live_server, viola
     # The form's script shows the guidance for symptoms that started in the last 3 days.
     page.check("input[name=onset][value='3-days']")
     assert page.locator("#urgent-guidance").is_visible()
-    page.click("#consultation-form [type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#consultation-form [type=submit]")
     assert page.locator("#error-summary").is_visible()
     assert violations.on("/consultation/") == []
 
@@ -93,8 +93,8 @@ def test_the_admin_runs_under_the_policy(page, live_server, violations):
     page.keyboard.press("Escape")
     page.fill("#id_treatments_input", "botox")
     assert page.locator("#id_treatments_from option").count() + page.locator("#id_treatments_to option").count() > 0
-    page.click("input[name=_continue]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
     assert "was changed successfully" in page.content()
     assert violations.on("condition change form") == []
 

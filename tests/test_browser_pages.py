@@ -83,7 +83,7 @@ def test_keyboard_and_navigation_work_with_javascript_off(browser, live_server):
     page.wait_for_url("**/treatments/")
     assert page.locator("h1").inner_text() == "Treatments"
     page.get_by_role("link", name="Botox", exact=False).first.click()
-    assert page.url.endswith("/treatments/botox/")
+    page.wait_for_url("**/treatments/botox/")
     context.close()
 
 

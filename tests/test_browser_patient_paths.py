@@ -137,8 +137,8 @@ def test_a_journey_reaches_its_pages_and_the_prefilled_form_in_three_clicks_or_f
     assert len(clicks) <= 3
     phone.goto(live_server.url + "/")
     for step, link in enumerate(clicks):
-        phone.get_by_role("link", name=link, exact=True).first.click()
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.get_by_role("link", name=link, exact=True).first.click()
         if step < len(headings):
             assert phone.locator("h1").inner_text() == headings[step], phone.url
     assert "/consultation/" in phone.url

@@ -56,8 +56,9 @@ def test_the_desk_records_an_outcome_and_a_note_on_an_accessible_page(desk_page,
     assert page.get_by_role("link", name="(202) 555-0143").first.get_attribute("href") == "tel:+12025550143"
     assert axe(page) == []
 
-    page.get_by_role("button", name="No answer, voicemail left").click()
-    page.wait_for_url(f"**{CHANGELIST}{urgent.pk}/change/")
+    # The page reloads at the same address, so wait_for_url would not wait: wait for the load.
+    with page.expect_navigation(url=f"**{CHANGELIST}{urgent.pk}/change/"):
+        page.get_by_role("button", name="No answer, voicemail left").click()
     assert "Recorded “No answer, voicemail left”" in page.locator(".messagelist").inner_text()
     assert page.locator("#front-desk-attempts").inner_text() == "1"
     notes = page.locator("#notes-so-far")
@@ -65,8 +66,8 @@ def test_the_desk_records_an_outcome_and_a_note_on_an_accessible_page(desk_page,
     assert page.locator("#id_status").input_value() == "contacted"
 
     page.get_by_label("Add a note").fill("Will try again after 4 pm")
-    page.click("input[name=_continue]")
-    page.wait_for_url(f"**{CHANGELIST}{urgent.pk}/change/")
+    with page.expect_navigation(url=f"**{CHANGELIST}{urgent.pk}/change/"):
+        page.click("input[name=_continue]")
     assert "Will try again after 4 pm" in page.locator("#notes-so-far").inner_text()
     assert page.get_by_label("Add a note").input_value() == ""
     assert list(Note.objects.order_by("pk").values_list("text", flat=True)) == [

@@ -53,9 +53,12 @@ def test_enrol_then_sign_in_with_a_code_and_a_recovery_code_that_works_once(page
     key = base64.b32decode(page.locator("#enrol-secret").inner_text().replace(" ", ""))
     page.fill("#id_code", f"{totp(key):06d}")
     page.click("#enrol-form input[type=submit]")
+    # all_inner_texts() does not wait: wait for the page that shows the codes.
+    page.locator("#recovery-codes code").first.wait_for()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
-    page.click("#continue")
+    with page.expect_navigation():
+        page.click("#continue")
     page.goto(live_server.url + CHANGELIST)
     assert PATIENT in page.content()
     sign_out(page)
@@ -86,7 +89,7 @@ def test_enrol_then_sign_in_with_a_code_and_a_recovery_code_that_works_once(page
     # ...and never again.
     password_step(page, live_server.url)
     code_step(page, codes[0])
-    assert "That code was not accepted" in page.content()
+    page.get_by_text("That code was not accepted").wait_for()
     assert "/admin/second-factor/verify/" in page.url
     page.goto(live_server.url + CHANGELIST)
     assert "Oumbrette" not in page.content()
