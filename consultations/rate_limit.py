@@ -32,6 +32,20 @@ def client_key(address):
     return str(ip)
 
 
+def is_reached(address):
+    """Whether this address has already used every slot in the window (reads only; takes none).
+
+    Checked before a form is read, so a client over the limit cannot make the server decode photos
+    again and again; take_slot still decides, under its lock, for the request that is stored.
+    """
+    limit = settings.CLINIC_CONSULTATION_RATE_LIMIT
+    if not limit:
+        return False
+    window_start = timezone.now() - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
+    key = keyed_hash(client_key(address), "consultation-rate")
+    return RateLimitHit.objects.filter(bucket__key=key, at__gte=window_start).count() >= limit
+
+
 def take_slot(address):
     """Count one submission for this address; False if the limit is already reached.
 

@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from clinic_site.models import practice_for
-from consultations import form_tokens
+from consultations import form_tokens, rate_limit
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
@@ -66,6 +66,11 @@ def _already_sent(request, form):
     return _render_form(request, form, status=409, notice=ALREADY_SENT)
 
 
+def _rate_limited(request):
+    logger.warning("Consultation request refused: rate limit reached")
+    return render(request, "consultations/rate_limited.html", status=429)
+
+
 def _receipt(consultation):
     response = redirect("consultations:received")
     response.set_signed_cookie(
@@ -94,6 +99,10 @@ def request_consultation(request):
         form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
         return _render_form(request, form)
 
+    if rate_limit.is_reached(client_address(request)):
+        # Before the form is read: its photos are decoded while it is validated, which is work a
+        # client over the limit could otherwise make the server do without end.
+        return _rate_limited(request)
     form = ConsultationRequestForm(request.POST, request.FILES)
     spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     try:
@@ -130,8 +139,7 @@ def request_consultation(request):
     except TokenUsed:
         return _already_sent(request, form)
     except RateLimited:
-        logger.warning("Consultation request refused: rate limit reached")
-        return render(request, "consultations/rate_limited.html", status=429)
+        return _rate_limited(request)
     if spam:
         logger.info("Consultation request %s set aside as spam (honeypot)", consultation.reference)
     else:

@@ -442,3 +442,18 @@ def test_six_photos_of_almost_10_mb_each_go_through_gunicorn_in_one_request(serv
     consultation = ConsultationRequest.objects.get()
     assert consultation.photos.count() == 6
     assert {photo.width for photo in consultation.photos.all()} == {2048}
+
+
+def test_a_client_over_the_rate_limit_is_refused_before_its_photos_are_read(client, content, settings):
+    """Over the limit, a form with photos is answered 429 at once: the damaged file is never opened
+    (read, it would have brought the form back with "not an image we can open")."""
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    settings.CLINIC_CONSULTATION_RATE_LIMIT = 1
+    assert client.post(URL, post_data(message="first")).status_code == 302
+    refused = client.post(URL, {**post_data(message="second"), "photo_smile": upload("photo.jpg", TEXT)})
+    assert refused.status_code == 429
+    assert "not an image we can open" not in refused.content.decode()
+    assert ConsultationRequest.objects.count() == 1
+    # Another client is not affected.
+    other = client.post(URL, post_data(message="third"), HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert other.status_code == 302
