@@ -54,6 +54,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | check-python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed-run
 
+# The demo's own address, for the admin link it prints and the links pages make (sitemap, canonical).
+run: export CLINIC_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run
 	DJANGO_DEBUG=true $(PY) manage.py migrate --verbosity 0
 	DJANGO_DEBUG=true $(PY) manage.py load_content

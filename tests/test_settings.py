@@ -104,3 +104,12 @@ def test_production_redirects_plain_http_but_trusts_the_proxy(db, client, settin
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/about/").status_code == 301
     assert client.get("/about/", headers={"x-forwarded-proto": "https"}).status_code != 301
+
+
+def test_the_demo_admin_login_names_the_address_the_demo_runs_at(tmp_path):
+    """`make run PORT=8011` exports CLINIC_SITE_URL with its port; the printed admin link follows it."""
+    demo = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    assert manage("migrate", "--verbosity", "0", **demo).returncode == 0
+    result = manage("demo_staff", **demo, CLINIC_SITE_URL="http://127.0.0.1:8011")
+    assert result.returncode == 0, result.stderr
+    assert "Admin: http://127.0.0.1:8011/admin/  user: demo-staff" in result.stdout

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n  Admin: http://127.0.0.1:8000/admin/  user: {USERNAME}  password: {password}\n"
+                f"\n  Admin: {settings.CLINIC_SITE_URL}/admin/  user: {USERNAME}  password: {password}\n"
                 "  (demo only: a new password is made each time `make run` starts)\n"
             )
         )
