@@ -4,12 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic_site import renditions
 from clinic_site.forms import PracticeForm, PublicImageForm
-from clinic_site.models import Practice, PublicImage, TeamMember
+from clinic_site.models import ClosedDay, Practice, PublicImage, TeamMember
+
+
+class ClosedDayInline(admin.TabularInline):
+    model = ClosedDay
+    extra = 1
+    fields = ["date", "name"]
 
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
     form = PracticeForm
+    inlines = [ClosedDayInline]
     list_display = ["name", "phone", "is_demo"]
     fieldsets = [
         (None, {"fields": ["name", "is_demo"]}),

@@ -63,7 +63,10 @@ class Practice(models.Model):
         validators=[
             RegexValidator(r"^(?=\d)1?2?3?4?5?6?7?$", _("At least one day, as numbers from 1 (Monday) to 7 (Sunday).")),
         ],
-        help_text=_("Replies are counted on these days only. Keep them in step with the opening hours."),
+        help_text=_(
+            "Replies are counted on these days only, less the closed days (holidays) listed below. "
+            "Keep them in step with the opening hours."
+        ),
     )
     reply_working_days = models.PositiveSmallIntegerField(
         _("working days to reply"),
@@ -122,9 +125,20 @@ class Practice(models.Model):
         remaining = self.reply_working_days
         while remaining:
             day += timedelta(days=1)
-            if str(day.isoweekday()) in self.open_days:
+            if str(day.isoweekday()) in self.open_days and day not in self.closed_dates:
                 remaining -= 1
         return day
+
+    @cached_property
+    def closed_dates(self):
+        """Holidays and other days closed though open_days says open: no reply is counted on them.
+
+        Read once per instance; practice_for() gives each request its own instance, so an edit in
+        the admin counts from the next request.
+        """
+        if self.pk is None:  # Practice.demo() before it is saved
+            return frozenset()
+        return frozenset(self.closed_days.values_list("date", flat=True))
 
     @property
     def phone_uri(self):
@@ -151,6 +165,25 @@ class PageGeneration(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class ClosedDay(models.Model):
+    """A day the practice is closed although it is one of its open days: a holiday, a training day."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField(_("date"))
+    name = models.CharField(
+        _("reason"), max_length=80, blank=True, help_text=_("For example Thanksgiving. Seen by staff only.")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days (holidays)")
+        constraints = [models.UniqueConstraint(fields=["practice", "date"], name="one_closed_day_per_date")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
 
 
 def practice_for(request):

@@ -2,12 +2,13 @@
 
 import re
 import time
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.test import RequestFactory
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from clinic_site.models import Practice
@@ -15,6 +16,7 @@ from clinic_site.privacy import NOTICE_VERSION
 from consultations import form_tokens
 from consultations.client_address import client_address
 from consultations.models import ConsultationRequest
+from consultations.queue import due_by
 from tests.consultation_fixtures import answers, post_data
 
 URL = "/consultation/"
@@ -565,6 +567,22 @@ def test_a_request_on_a_friday_is_answered_by_tuesday(client, content, gates_off
     body = patient_confirmation(ConsultationRequest.objects.get()).body
     assert "will contact you by Tuesday, November 24" in body
     assert "My eye" not in body
+
+
+def test_the_reply_date_skips_the_practices_closed_days(client, content, gates_off):
+    """Sent the day before Thanksgiving, with Thursday and Friday closed: Monday and Tuesday count."""
+    practice = Practice.objects.current()
+    practice.closed_days.create(date=date(2026, 11, 26), name="Thanksgiving")
+    practice.closed_days.create(date=date(2026, 11, 27), name="Day after Thanksgiving")
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=NEW_YORK), tick=False):
+        form_page = client.get(URL).content.decode()
+        send(client)
+        html = client.get("/consultation/received/").content.decode()
+    assert "Tuesday, December 1" in form_page
+    assert "Our front desk team will contact you by Tuesday, December 1, in the way you asked." in html
+    # The front desk works to the same date.
+    due = due_by(ConsultationRequest.objects.get().created_at, Practice.objects.current())
+    assert timezone.localtime(due).date() == date(2026, 12, 1)
 
 
 @pytest.mark.parametrize(

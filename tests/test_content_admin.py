@@ -69,3 +69,23 @@ def test_staff_set_the_open_days_and_the_days_to_reply_as_ticks_and_a_number(adm
     # Blank: no date is promised.
     assert admin_client.post(url, {**PRACTICE_FORM, "reply_working_days": ""}).status_code == 302
     assert Practice.objects.get().reply_working_days is None
+
+
+def test_staff_list_the_practices_closed_days_and_a_date_twice_is_refused(admin_client):
+    practice = Practice.objects.current()
+    url = f"/admin/clinic_site/practice/{practice.pk}/change/"
+    assert "Closed days (holidays)" in admin_client.get(url).content.decode()
+    thanksgiving = {
+        "closed_days-TOTAL_FORMS": "2",
+        "closed_days-0-date": "2026-11-26",
+        "closed_days-0-name": "Thanksgiving",
+        "closed_days-1-date": "2026-11-26",
+        "closed_days-1-name": "",
+    }
+    refused = admin_client.post(url, {**PRACTICE_FORM, **thanksgiving})
+    assert refused.status_code == 200
+    assert "Please correct the duplicate data for date" in refused.content.decode()
+    assert not practice.closed_days.exists()
+    response = admin_client.post(url, {**PRACTICE_FORM, **thanksgiving, "closed_days-TOTAL_FORMS": "1"})
+    assert response.status_code == 302
+    assert [str(day) for day in practice.closed_days.all()] == ["2026-11-26 Thanksgiving"]
