@@ -43,9 +43,10 @@ const DJANGO_FORMS = ["widgets.py", "templates/django/forms/widgets/*.html"];
 
 // Where class names, element names and attributes come from: our templates, the Python that
 // writes HTML (Markdown cleaning and its allowlist of elements, source links, drawings, admin
-// columns), and our scripts. Tests are left out: a selector named only in a test is not used.
+// columns), and our scripts. Tests, the bench and the audit tool are left out: a selector named only
+// there is not used by any page.
 const CONTENT = ["templates/**/*.html", "static/js/**/*.js", "**/*.py"];
-const IGNORE = ["node_modules/**", ".venv/**", "staticfiles/**", "tests/**", "bench/**", "**/migrations/**"];
+const IGNORE = ["node_modules/**", ".venv/**", "staticfiles/**", "tests/**", "bench/**", "tools/**", "**/migrations/**"];
 
 const HEADER =
   "/*! clinic.css: built by `make css` from Bootstrap 5.3.9 (only the rules the site uses) and " +
