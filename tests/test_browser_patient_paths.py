@@ -92,9 +92,12 @@ def test_sources_are_folded_and_open_on_demand(phone, live_server):
     first_source = phone.locator("#source-1")
     assert first_source.count() == 1 and not first_source.is_visible()
     # A number in the text opens the list at its source.
-    phone.locator(".lead sup.ref a").first.click()
-    target = phone.url.rsplit("#", 1)[1]
-    assert phone.locator(f"#{target}").is_visible()
+    number = phone.locator(".lead sup.ref a").first
+    target = number.get_attribute("href").rsplit("#", 1)[1]
+    number.click()
+    # The jump is reported a moment after the click: wait for it rather than read the address at once.
+    phone.wait_for_url(f"**#{target}")
+    phone.locator(f"#{target}").wait_for(state="visible", timeout=5000)
 
     phone.reload()
     phone.goto(live_server.url + "/conditions/synkinesis/")
