@@ -6,6 +6,7 @@ this module only shows them. Mixed into ConsultationRequestAdmin (admin.py), bef
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -113,9 +114,22 @@ class EarlierThanFilter(admin.SimpleListFilter):
         return earlier.earlier_than(queryset, anchor) if anchor else queryset.none()
 
 
+class QueueChangeList(ChangeList):
+    def get_ordering_field_columns(self):
+        # The default order is the queue's (queue.ordering), which no one column shows: marking
+        # "received" as sorted would tell staff the list is newest first. A column staff click is
+        # marked as usual.
+        if ORDER_VAR not in self.params:
+            return {}
+        return super().get_ordering_field_columns()
+
+
 class FrontDeskAdminMixin:
     class Media:
         css = {"all": ["consultations/front-desk.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_ordering(self, request):
         return queue.ordering()

@@ -387,3 +387,13 @@ def test_front_desk_sees_only_consultation_requests_in_the_admin_menu(desk_clien
     for hidden in everything - {CHANGELIST}:  # Practice, team, pages, tasks, devices, users, audit trail...
         assert hidden not in index and hidden not in sidebar, hidden
         assert desk_client.get(hidden).status_code == 403, hidden
+
+
+def test_no_column_claims_to_sort_the_queue_until_staff_sort_by_one(desk_client):
+    make_request()
+    html = desk_client.get(CHANGELIST).content.decode()
+    assert "sorted ascending" not in html and "sorted descending" not in html
+    # Staff click the "received" heading (its link sorts by that column).
+    header = re.search(r'<th scope="col" class="sortable column-created_at">.*?</th>', html, re.S).group(0)
+    html = desk_client.get(CHANGELIST + re.search(r'href="(\?o=[^"]+)"', header).group(1)).content.decode()
+    assert 'class="sortable column-created_at sorted ascending"' in html
