@@ -13,8 +13,7 @@ from consultations.models import RateLimitBucket, RateLimitHit
 
 def prune(now=None):
     """Forget hits older than the window, and clients with none left; the number of clients forgotten."""
-    window_start = (now or timezone.now()) - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
-    RateLimitHit.objects.filter(at__lt=window_start).delete()
+    RateLimitHit.objects.filter(at__lt=_window_start(now or timezone.now())).delete()
     deleted, _by_model = RateLimitBucket.objects.filter(hits__isnull=True).delete()
     return deleted
 
@@ -32,6 +31,14 @@ def client_key(address):
     return str(ip)
 
 
+def _bucket_key(address):
+    return keyed_hash(client_key(address), "consultation-rate")
+
+
+def _window_start(now):
+    return now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
+
+
 def is_reached(address):
     """Whether this address has already used every slot in the window (reads only; takes none).
 
@@ -41,9 +48,8 @@ def is_reached(address):
     limit = settings.CLINIC_CONSULTATION_RATE_LIMIT
     if not limit:
         return False
-    window_start = timezone.now() - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
-    key = keyed_hash(client_key(address), "consultation-rate")
-    return RateLimitHit.objects.filter(bucket__key=key, at__gte=window_start).count() >= limit
+    hits = RateLimitHit.objects.filter(bucket__key=_bucket_key(address), at__gte=_window_start(timezone.now()))
+    return hits.count() >= limit
 
 
 def take_slot(address):
@@ -58,10 +64,9 @@ def take_slot(address):
         return True
     now = timezone.now()
     with transaction.atomic():
-        bucket, _ = RateLimitBucket.objects.get_or_create(key=keyed_hash(client_key(address), "consultation-rate"))
+        bucket, _ = RateLimitBucket.objects.get_or_create(key=_bucket_key(address))
         bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
-        window_start = now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
-        bucket.hits.filter(at__lt=window_start).delete()
+        bucket.hits.filter(at__lt=_window_start(now)).delete()
         if bucket.hits.count() >= limit:
             return False
         RateLimitHit.objects.create(bucket=bucket, at=now)

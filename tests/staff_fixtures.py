@@ -30,3 +30,16 @@ def app_code(device):
     while totp.t() <= device.last_t:
         totp.time += device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in_in_browser(page, base_url, username, password, device):
+    """The admin's two steps as a person takes them in a browser: password, then the app's code."""
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/second-factor/verify/**")
+    page.fill("#id_code", app_code(device))
+    page.click("#verify-form input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page

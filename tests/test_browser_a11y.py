@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import a11y
 from tests.consultation_fixtures import make_request
-from tests.staff_fixtures import app_code
+from tests.staff_fixtures import sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
@@ -244,14 +244,7 @@ def zoomed_staff_page(browser, live_server):
     device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
     context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
     page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "zoomed")
-    page.fill("#id_password", "a long test password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/second-factor/verify/**")
-    page.fill("#id_code", app_code(device))
-    page.click("#verify-form input[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_in_browser(page, live_server.url, "zoomed", "a long test password", device)
     yield page
     context.close()
 

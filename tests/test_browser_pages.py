@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conditions.models import Condition
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
-from tests.staff_fixtures import app_code
+from tests.staff_fixtures import sign_in_in_browser
 from tests.test_pages import SITE_PATHS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
@@ -94,14 +94,7 @@ def staff_page(browser, live_server):
     editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "a long test password")
     device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
     page = browser.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "a long test password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/second-factor/verify/**")
-    page.fill("#id_code", app_code(device))
-    page.click("#verify-form input[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_in_browser(page, live_server.url, "editor", "a long test password", device)
     yield page
     page.close()
 

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from consultations.groups import FRONT_DESK
 from consultations.models import ConsultationRequest, Note
 from tests.consultation_fixtures import make_request
-from tests.staff_fixtures import app_code
+from tests.staff_fixtures import sign_in_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +23,7 @@ def desk_page(page, live_server, transactional_db):
     user = User.objects.create_user("frontdesk", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=FRONT_DESK))
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "frontdesk")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/second-factor/verify/**")
-    page.fill("#id_code", app_code(device))
-    page.click("#verify-form input[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_in_browser(page, live_server.url, "frontdesk", PASSWORD, device)
     return page
 
 

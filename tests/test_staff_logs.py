@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from consultations.groups import FRONT_DESK
 from tests.consultation_fixtures import make_request
 from tests.servers import database_env, free_port, start_gunicorn, stop
-from tests.staff_fixtures import app_code
+from tests.staff_fixtures import sign_in_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -32,14 +32,7 @@ def test_searching_the_admin_for_a_name_writes_it_to_no_log(page, server_with_lo
     device = TOTPDevice.objects.create(user=desk, name="phone", confirmed=True)
     consultation = make_request(name=NAME, email="vexillmarker@example.com", phone="+12025550166")
 
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", "a long test password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/second-factor/verify/**")
-    page.fill("#id_code", app_code(device))
-    page.click("#verify-form input[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_in_browser(page, base_url, "desk", "a long test password", device)
 
     # Search by name as staff do, open the result (its link carries the search along), and go back.
     page.goto(base_url + "/admin/consultations/consultationrequest/")
