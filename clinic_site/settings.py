@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "axes",
     # Ours.
     "clinic_site",
+    "triage",
     "medical_pages",
     "treatments",
     "conditions",

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from triage import table
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -14,7 +17,22 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset.due_for_review() if self.value() == "due" else queryset
 
 
+class MedicalPageForm(forms.ModelForm):
+    # The situations as checkboxes, each labeled with its tier and the reader's words.
+    urgent_situations = forms.TypedMultipleChoiceField(
+        choices=table.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("urgent situations"),
+        help_text=_(
+            "Tick the situations readers of this page may be in. Their wording comes from the triage table; "
+            "a sudden droop and other stroke signs are always shown."
+        ),
+    )
+
+
 class MedicalPageAdmin(admin.ModelAdmin):
+    form = MedicalPageForm
     list_display = ["title", "status", "last_reviewed", "review_status", "reviewed_by", "updated"]
     list_filter = ["status", ReviewDueFilter]
     list_select_related = ["reviewed_by"]
@@ -23,12 +41,13 @@ class MedicalPageAdmin(admin.ModelAdmin):
     readonly_fields = ["updated"]
     save_on_top = True
     content_fields = [
-        "title", "slug", "also_known_as", "summary", "lead", "do_today", "body", "questions", "sources", "eye_care",
+        "title", "slug", "also_known_as", "summary", "lead", "body", "questions", "sources", "eye_care",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["status", "position"]}),
         (_("Clinical review"), {"fields": ["reviewed_by", "last_reviewed"]}),
         (_("Content"), {"fields": content_fields}),
+        (_("When to get help"), {"fields": ["urgent_situations"]}),
         (_("Illustration"), {"fields": ["illustration"]}),
     ]
     actions = ["publish", "unpublish"]

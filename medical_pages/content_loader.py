@@ -20,13 +20,13 @@ from clinic_site.models import Practice, PublicImage, TeamMember
 from medical_pages.models import MedicalPage
 
 PAGE_FIELDS = [
-    "title", "also_known_as", "summary", "lead", "do_today", "body", "questions", "sources", "last_reviewed",
-    "eye_care",
+    "title", "also_known_as", "summary", "lead", "urgent_situations", "body", "questions", "sources",
+    "last_reviewed", "eye_care",
 ]  # fmt: skip
 # Fields added after pages were first loaded, oldest first: a row loaded before one of them existed
 # was fingerprinted without it (and without every later one), and is still unedited if it matches
 # that older fingerprint.
-LATER_FIELDS = ["eye_care", "do_today", "illustration"]
+LATER_FIELDS = ["eye_care", "do_today", "illustration", "urgent_situations"]
 
 
 def page_models():
@@ -83,8 +83,12 @@ def _row_illustration(page):
     return {"source": image.source, "alt": image.alt, "caption": image.caption} if image else ""
 
 
+# What a file that leaves a field out means.
+EMPTY = {"eye_care": False, "urgent_situations": []}
+
+
 def _file_values(model, data):
-    values = {field: _normalise(data.get(field, False if field == "eye_care" else "")) for field in _fields(model)}
+    values = {field: _normalise(data.get(field, EMPTY.get(field, ""))) for field in _fields(model)}
     values["illustration"] = _file_illustration(model, data)
     for relation in _relations(model):
         # Only pages that exist can be linked; comparing against the rest would never match.
@@ -94,11 +98,11 @@ def _file_values(model, data):
     return values
 
 
-def _row_values(page):
+def _row_values(page, relations=None):
     values = {field: getattr(page, field) for field in _fields(type(page))}
     values["illustration"] = _row_illustration(page)
-    for relation in _relations(type(page)):
-        values[relation.name] = sorted(getattr(page, relation.name).values_list("slug", flat=True))
+    for name in relations if relations is not None else [relation.name for relation in _relations(type(page))]:
+        values[name] = sorted(getattr(page, name).values_list("slug", flat=True))
     return values
 
 
@@ -133,6 +137,19 @@ def _fingerprints(row):
         missing = LATER_FIELDS[index:]
         found.add(fingerprint({key: value for key, value in row.items() if key not in missing}))
     return found
+
+
+def forget_do_today(page, relations):
+    """For the migration that replaced the "Do this today" text with triage situations: a row that was
+    unedited with its old text is fingerprinted anew without it, so load_content still updates it.
+
+    relations names the page's links to other pages (a migration's models are not MedicalPage
+    subclasses, so they cannot be found as load_content finds them)."""
+    row = _row_values(page, relations)
+    before = {key: value for key, value in row.items() if key != "urgent_situations"} | {"do_today": page.do_today}
+    if page.loaded_hash in _fingerprints(before):
+        page.loaded_hash = fingerprint(row)
+        page.save(update_fields=["loaded_hash"])
 
 
 def load_pages(model, directory):

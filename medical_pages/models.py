@@ -1,11 +1,13 @@
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from medical_pages import figures, markup, references
+from triage import table
 
 # A medical page is due for another clinical review a year after the last one.
 REVIEW_INTERVAL = timedelta(days=365)
@@ -47,13 +49,14 @@ class MedicalPage(models.Model):
         _("introduction"),
         help_text=_("Shown under the title. Markdown. Give the answer patients came for (such as how many recover)."),
     )
-    do_today = models.TextField(
-        _("do this today"),
+    urgent_situations = models.JSONField(
+        _("urgent situations"),
+        default=list,
         blank=True,
         help_text=_(
-            "For conditions that start suddenly: a short Markdown list shown near the top in a 'Do this today' "
-            "box. It must agree with the urgent-care tiers: a sudden droop or any doubt means calling the "
-            "emergency number first; once a doctor has ruled out a stroke, treatment starts today."
+            "The situations from the triage table (triage/table.py) that apply to readers of this page. "
+            "Their wording is shown in the urgent box; page text never says where to go or how fast. "
+            "A sudden droop and other stroke signs are shown on every page."
         ),
     )
     body = models.TextField(
@@ -119,6 +122,9 @@ class MedicalPage(models.Model):
     def clean(self):
         super().clean()
         references.validate(self)
+        unknown = sorted(set(self.urgent_situations) - table.BY_KEY.keys())
+        if unknown:
+            raise ValidationError({"urgent_situations": _("Not in the triage table: %s") % ", ".join(unknown)})
 
     @property
     def is_published(self):
@@ -140,8 +146,9 @@ class MedicalPage(models.Model):
         return self._render(self.lead)
 
     @cached_property
-    def do_today_html(self):
-        return self._render(self.do_today) if self.do_today.strip() else ""
+    def triage_rows(self):
+        """The rows of the triage table this page shows, with those every page shows."""
+        return table.expand(self.urgent_situations)
 
     @cached_property
     def _rendered_body(self):

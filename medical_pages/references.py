@@ -89,7 +89,7 @@ def validate(page):
     known = {source.key for source in parse(page.sources)}
     if problems:
         errors["sources"] = problems
-    for field in ("lead", "do_today", "body", "questions"):
+    for field in ("lead", "body", "questions"):
         text = getattr(page, field)
         field_errors = [
             _("A figure needs a source marker such as [@KEY]: %s") % sentence[:90]

@@ -16,6 +16,12 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the triage table is imported from the project
+    sys.path.insert(0, str(ROOT))
+
+from triage import table  # noqa: E402
+from triage.instructions import urgent_instructions  # noqa: E402
+
 CONDITION_DIR = ROOT / "conditions" / "content"
 TREATMENT_DIR = ROOT / "treatments" / "content"
 GUIDE_DIR = ROOT / "guides" / "content"
@@ -69,7 +75,6 @@ CONDITION_SECTIONS = [
     "How it is diagnosed",
     "Treatments and timing",
     "What recovery looks like",
-    "When to get urgent care",
 ]
 TREATMENT_SECTIONS = [
     "What it is",
@@ -80,10 +85,12 @@ TREATMENT_SECTIONS = [
     "How it works with other treatments",
 ]
 REQUIRED_KEYS = {"slug", "title", "summary", "lead", "last_reviewed", "body", "questions", "sources"}
-# Conditions that start suddenly open with a "Do this today" box; others may have one too.
+# Conditions that start suddenly open with a "Do this today" box: they ask for a step of the triage table.
 SUDDEN_CONDITIONS = {"bells-palsy", "ramsay-hunt-syndrome", "facial-nerve-injury"}
+# Pages for parents: the children's rows of the triage table, never the adults'.
+CHILDREN_PAGES = {"facial-palsy-in-children", "moebius-syndrome"}
 # Fields of running text: checked for figures, markers, spelling, claims and reading grade.
-TEXT_FIELDS = ("lead", "do_today", "body", "questions")
+TEXT_FIELDS = ("lead", "body", "questions")
 MAX_GRADE = 8.0
 
 # British spellings and drug names a US reader would trip over (whole words, any case).
@@ -98,7 +105,8 @@ BRITISH = re.compile(
     r"sterili|summari|prioriti|categori|normali|visuali|hospitali|critici|finali|characteri|symboli|memori|"
     r"sympathi|personali|customi|standardi|paraly|analy|anaesthetis|sensitis|desensitis|immunis|"
     r"neutrali|authori|civili|famili|moderni|revitali|energi)s(?:e|ed|es|er|ers|ing|ation|ations)|"
-    r"prednisolone|paracetamol|adrenaline|aciclovir|GP|GPs|A&E)\b",
+    r"prednisolone|paracetamol|adrenaline|aciclovir|GP|GPs|A&E|radiotherapy|squint\w*|dummy|"
+    r"(?<!the )(?<!a )in hospital|gold standard)\b",
     re.IGNORECASE,
 )
 # Mirrors, copies, proxies and staging hosts: a patient should land on the publisher's own page.
@@ -114,11 +122,6 @@ PRACTICE_CLAIMS = re.compile(
     r"we offer|we provide|we treat|we plan|we use|our own)\b",
     re.IGNORECASE,
 )
-# Weakness on both sides of the face needs a doctor the same day: it is usually caused by a serious illness
-# in the whole body (fact sheet section 25, LIN23), and the shared urgent tier (clinic_site/urgent_care.py)
-# says "the same day". A page must not file it under "see a doctor soon".
-BOTH_SIDES = re.compile(r"\bboth sides\b", re.IGNORECASE)
-URGENCY = re.compile(r"\b(soon|same day|today|now|urgent(?:ly)?|right away|at once)\b", re.IGNORECASE)
 SOURCE_LINE = re.compile(r"^- (?P<key>[A-Z0-9][A-Z0-9-]*): \[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
 MARKER = re.compile(r"\[@([A-Z0-9][A-Z0-9-]*)\]")
 
@@ -174,31 +177,6 @@ def source_keys(sources):
         else:
             keys.append(match["key"])
     return keys, bad
-
-
-def both_sides_told_soon(markdown):
-    """Sentences that tell readers 'soon' for weakness on both sides of the face.
-
-    How urgent a sentence is comes from its own nearest urgency word ("soon", "the same day", "now" ...),
-    before "both sides" if there is one, else after it. A list item with none is governed by the line its
-    list sits under, such as a "### See a doctor soon" heading or a "**See a doctor soon** if:" lead-in."""
-    found, lead_in = [], ""
-    for line in markdown.splitlines():
-        stripped = re.sub(r"[*_`]", "", MARKER.sub("", line)).strip()
-        if not stripped:
-            continue
-        in_list = stripped.startswith("- ")
-        if not in_list:
-            lead_in = stripped
-        for sentence in sentences(stripped.removeprefix("- ")):
-            for match in BOTH_SIDES.finditer(sentence):
-                before = list(URGENCY.finditer(sentence, 0, match.start()))
-                word = before[-1] if before else URGENCY.search(sentence, match.end())
-                if word is None and in_list:
-                    word = ([None] + list(URGENCY.finditer(lead_in)))[-1]
-                if word is not None and word.group(1).lower() == "soon":
-                    found.append(sentence)
-    return found
 
 
 def word_count(markdown):
@@ -269,15 +247,17 @@ def problems(path, kind):
         for sentence in unsourced_figures(data.get(name, "")):
             found.append(f"{name}: figure without a source marker: {sentence[:90]}")
     for name in TEXT_FIELDS:
-        for sentence in both_sides_told_soon(data.get(name, "")):
-            found.append(f"{name}: 'soon' for weakness on both sides; it is a same-day visit (LIN23): {sentence[:90]}")
+        for sentence in urgent_instructions(data.get(name, "")):
+            found.append(
+                f"{name}: urgent instruction outside the triage table (ask for its situation): {sentence[:90]}"
+            )
     if MARKER.search(data["summary"] + data["title"]) or re.search(r"\d", data["summary"]):
         found.append("summary: no figures or markers (it is shown where sources are not)")
     minimum = 500 if data["slug"] in MAIN_CONDITIONS else 300
     words = word_count(data["body"])
     if words < minimum:
         found.append(f"body has {words} words (at least {minimum})")
-    found.extend(do_today_problems(data))
+    found.extend(situation_problems(data))
     for name in (name for name in TEXT_FIELDS if data.get(name)):
         grade = reading_grade(data[name])
         if grade > MAX_GRADE:
@@ -293,24 +273,24 @@ def problems(path, kind):
     return found
 
 
-def do_today_problems(data):
-    """The "Do this today" box speaks with the urgent tiers' voice (clinic_site/urgent_care.py)."""
-    text = data.get("do_today", "")
-    if data["slug"] in SUDDEN_CONDITIONS and not text.strip():
-        return ["do_today: a condition that starts suddenly needs a 'Do this today' list"]
-    if not text.strip():
-        return []
+def situation_problems(data):
+    """The situations a page asks for exist in the triage table (triage/table.py) and fit its readers."""
+    keys = data.get("urgent_situations", [])
+    if "do_today" in data:
+        return ["do_today: 'Do this today' comes from the triage table now; ask for its steps in urgent_situations"]
+    unknown = [key for key in keys if key not in table.BY_KEY]
+    if unknown:
+        return [f"urgent_situations: not in the triage table: {unknown}"]
+    rows = [table.BY_KEY[key] for key in keys]
     found = []
-    if not all(line.startswith("- ") for line in text.strip().splitlines()):
-        found.append("do_today: a short list, one '- ' item per line")
-    if not re.search(r"\btoday\b", text):
-        found.append("do_today: say 'today'")
-    if re.search(r"\b\d+ hours\b|\bwithin (?:a|one|two|three) days?\b", MARKER.sub("", text), re.IGNORECASE):
-        found.append("do_today: tell the reader 'today', not a number of hours or days")
-    if "emergency services" not in text or "not sure" not in text:
-        found.append("do_today: start with the emergency line (a sudden droop or any doubt: emergency services)")
-    if "ruled out a stroke" not in text and "rule out a stroke" not in text and "no clear injury" not in text:
-        found.append("do_today: treatment starts once a doctor has ruled out a stroke")
+    if data["slug"] in SUDDEN_CONDITIONS and not any(row.kind == table.STEP for row in rows):
+        found.append("urgent_situations: a condition that starts suddenly asks for a step for today")
+    if data["slug"] in CHILDREN_PAGES:
+        adult = [row.key for row in rows if row.audience == table.ADULT]
+        if adult:
+            found.append(f"urgent_situations: a page for parents asks for adults' rows: {adult}")
+    elif [row.key for row in rows if row.audience == table.CHILD]:
+        found.append("urgent_situations: children's rows belong on pages for parents")
     return found
 
 

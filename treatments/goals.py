@@ -24,7 +24,7 @@ GOALS = (
         "protect-the-eye",
         _("Protect the eye"),
         _("Daily eye care comes first for an eye that does not close. When the eye stays at risk, these can help."),
-        ("eyelid-weight", "static-slings"),
+        ("eyelid-weight",),
     ),
     Goal(
         "restore-a-smile",

@@ -4,8 +4,6 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinic_site import urgent_care
-
 register = template.Library()
 
 # The characters that could end a <script> element or open a comment inside it.
@@ -41,9 +39,3 @@ def picture(image, sizes, load="lazy", css_class=""):
     if load not in LOADING:
         raise template.TemplateSyntaxError(f"picture: load must be one of {LOADING}, not {load!r}")
     return {"image": image, "sizes": sizes, "load": load, "css_class": css_class}
-
-
-@register.simple_tag
-def urgent_care_tiers():
-    """The urgent-care tiers (clinic_site.urgent_care), for {% urgent_care_tiers as tiers %}."""
-    return urgent_care.tiers()
