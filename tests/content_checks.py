@@ -88,7 +88,7 @@ REQUIRED_KEYS = {"slug", "title", "summary", "lead", "last_reviewed", "body", "q
 # Conditions that start suddenly open with a "Do this today" box: they ask for a step of the triage table.
 SUDDEN_CONDITIONS = {"bells-palsy", "ramsay-hunt-syndrome", "facial-nerve-injury"}
 # Pages for parents: the children's rows of the triage table, never the adults'.
-CHILDREN_PAGES = {"facial-palsy-in-children", "moebius-syndrome"}
+CHILDREN_PAGES = {"facial-palsy-in-children"}
 # Fields of running text: checked for figures, markers, spelling, claims and reading grade.
 TEXT_FIELDS = ("lead", "body", "questions")
 MAX_GRADE = 8.0

@@ -236,6 +236,17 @@ ROWS = (
         ("CMAJ14", "EYELIDUK"),
     ),
     Row(
+        "child-eye-red",
+        TODAY,
+        _("My child's eye does not close and it is red, painful or gritty, or they say things look blurred"),
+        _(
+            "Your child's eye does not close fully and turns red, painful or gritty, or your child says things "
+            "look blurred. An eye left open can be damaged for good."
+        ),
+        ("CMAJ14", "EYELIDUK"),
+        audience=CHILD,
+    ),
+    Row(
         "child-ear",
         TODAY,
         _("My child's face is weak and they have ear pain, fluid from the ear, or a fever"),
