@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medical_pages import figures, markup, references
 from triage import table
+from triage.instructions import urgent_instructions
 
 # A medical page is due for another clinical review a year after the last one.
 REVIEW_INTERVAL = timedelta(days=365)
@@ -122,9 +123,22 @@ class MedicalPage(models.Model):
     def clean(self):
         super().clean()
         references.validate(self)
+        errors = {}
         unknown = sorted(set(self.urgent_situations) - table.BY_KEY.keys())
         if unknown:
-            raise ValidationError({"urgent_situations": _("Not in the triage table: %s") % ", ".join(unknown)})
+            errors["urgent_situations"] = _("Not in the triage table: %s") % ", ".join(unknown)
+        for name in ("lead", "body", "questions"):
+            found = urgent_instructions(getattr(self, name))
+            if found:
+                errors[name] = (
+                    _(
+                        "Urgent advice comes from the triage table: tick its situation under 'When to get help' "
+                        "instead of writing it. Found: %s"
+                    )
+                    % found[0][:90]
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_published(self):

@@ -4,7 +4,7 @@ import ast
 import re
 import shutil
 from datetime import timedelta
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from guides.models import Guide
 from tests import content_checks
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
 from tests.pages import anonymous_client, parse, sitemap_paths
+from triage import table
 
 MEDICAL_PATHS = (
     [f"/conditions/{slug}/" for slug in CONDITION_SLUGS]
@@ -45,35 +46,38 @@ def client(content):
 
 def emergency_tier(html):
     """The words of the urgent box's first tier, tags removed."""
-    match = re.search(r'class="urgent-tier urgent-tier--emergency">(.*?)</div>', html, re.DOTALL)
+    match = re.search(r'class="urgent-tier urgent-tier--emergency" data-tier="emergency">(.*?)</div>', html, re.DOTALL)
     assert match, "no emergency tier on the page"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
 
 
 @pytest.mark.parametrize("path", [*MEDICAL_PATHS, "/", "/contact/"])
-def test_the_first_urgent_tier_sends_a_sudden_droop_alone_or_any_doubt_to_911(client, path):
+def test_the_first_urgent_tier_sends_a_sudden_droop_on_either_side_or_any_doubt_to_911(client, path):
     response = client.get(path)
     assert response.status_code == 200
     tier = emergency_tier(response.content.decode())
     assert tier.startswith("Call 911 now")
-    assert "droops suddenly, even with no other signs" in tier
-    assert "if you are not sure" in tier
-    assert "Call even if it goes away" in tier
-    # The old box asked for a droop AND arm weakness or trouble speaking before calling.
-    assert "and there is also weakness" not in response.content.decode()
+    assert table.BY_KEY["sudden-droop"].text() in tier
 
 
-def test_the_form_and_the_confirmation_email_use_the_same_tiers(client, settings):
+def test_the_form_and_the_confirmation_email_use_the_same_table(client, settings):
     from consultations import emails
     from tests.consultation_fixtures import make_request
 
     form_html = client.get("/consultation/").content.decode()
-    assert "droops suddenly, even with no other signs" in emergency_tier(form_html)
+    assert table.BY_KEY["sudden-droop"].text() in emergency_tier(form_html)
     message = emails.patient_confirmation(make_request(email="pat@example.com"))
     assert "CALL 911 NOW" in message.body
-    assert "if one side of the face droops suddenly, even with no other signs;" in message.body
+    assert f"- {table.BY_KEY['sudden-droop'].text()}" in message.body
     assert "&#x27;" not in message.body and "&amp;" not in message.body
     assert mail.outbox == []
+
+
+def test_the_emergency_number_comes_from_the_setting(client, settings):
+    settings.CLINIC_EMERGENCY_NUMBER = "112"
+    html = client.get("/conditions/bells-palsy/").content.decode()
+    assert emergency_tier(html).startswith("Call 112 now")
+    assert 'href="tel:112"' in html and "911" not in re.sub(r"<[^>]+>", " ", html)
 
 
 @pytest.mark.parametrize("path", MEDICAL_PATHS)
@@ -144,12 +148,20 @@ def test_staff_cannot_save_a_figure_without_a_source(content):
     assert "mirror" in str(error.value.message_dict["sources"])
 
 
-def test_staff_cannot_save_a_do_today_figure_without_a_source(content):
+def test_staff_cannot_save_a_situation_the_triage_table_lacks(content):
     page = Condition.objects.get(slug="bells-palsy")
-    page.do_today += "\n- Start within 3 days."
+    page.urgent_situations = [*page.urgent_situations, "stubbed-toe"]
     with pytest.raises(ValidationError) as error:
         page.full_clean()
-    assert "A figure needs a source marker" in str(error.value.message_dict["do_today"])
+    assert "stubbed-toe" in str(error.value.message_dict["urgent_situations"])
+
+
+def test_staff_cannot_save_an_urgent_instruction_in_page_text(content):
+    page = Condition.objects.get(slug="bells-palsy")
+    page.body += "\n\nIf your eye hurts, see a doctor the same day."
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "triage table" in str(error.value.message_dict["body"])
 
 
 def test_a_guide_cannot_take_an_address_the_site_already_uses(content):
@@ -172,18 +184,26 @@ def test_a_guide_cannot_take_an_address_the_site_already_uses(content):
         ),
         (lambda text: text.replace("[@", "[@UNKNOWN", 1), "markers name sources not in the list"),
         (lambda text: text.replace("Bell's palsy is", "Our team includes psychologists. Bell's palsy is", 1), "claims"),
-        (lambda text: text.replace("start them today.", "start them within 72 hours [@AAO13].", 1), "'today'"),
-        (lambda text: text.replace("Call emergency services now if your face", "If your face", 1), "emergency line"),
-        (lambda text: text.replace('do_today = """', 'old_box = """', 1), "needs a 'Do this today' list"),
-        # Weakness on both sides filed under the "See a doctor soon" list, or told "soon" in its own sentence.
+        # Urgent instructions belong to the triage table, whatever words carry them.
         (
-            lambda text: text.replace("- the palsy comes back on the same side\n", "- both sides are weak\n", 1),
-            "'soon' for weakness on both sides",
+            lambda text: text.replace("## Symptoms\n", "## Symptoms\n\nIf both sides are weak, see a GP soon.\n", 1),
+            "urgent instruction outside the triage table",
         ),
         (
-            lambda text: text.replace("are weak, even if it came on slowly.", "are weak, so see a doctor soon.", 1),
-            "'soon' for weakness on both sides",
+            lambda text: text.replace("## Causes\n", "## Causes\n\nCall 911 if your arm is weak.\n", 1),
+            "urgent instruction outside the triage table",
         ),
+        (
+            lambda text: text.replace("## Causes\n", "## Causes\n\nGo to the emergency room at once.\n", 1),
+            "urgent instruction outside the triage table",
+        ),
+        (lambda text: text.replace("urgent_situations = [", 'urgent_situations = ["no-row", ', 1), "not in the triage"),
+        (
+            lambda text: re.sub(r"urgent_situations = \[[^\]]*\]", 'urgent_situations = ["eye-red"]', text, count=1),
+            "asks for a step for today",
+        ),
+        (lambda text: text.replace("urgent_situations = [", 'urgent_situations = ["child-ear", ', 1), "children's"),
+        (lambda text: text.replace("A", "A placebo, or dummy pill. A", 1), "British"),
     ],
 )
 def test_the_content_checks_refuse(tmp_path, change, problem):
@@ -213,24 +233,18 @@ def test_new_pages_are_listed_and_linked_both_ways(client, path):
 
 
 @pytest.mark.parametrize("slug", sorted(content_checks.SUDDEN_CONDITIONS))
-def test_sudden_conditions_show_do_this_today_in_the_urgent_voice_with_its_sources(client, slug):
+def test_sudden_conditions_show_do_this_today_from_the_triage_table(client, slug):
+    page = Condition.objects.get(slug=slug)
     html = client.get(f"/conditions/{slug}/").content.decode()
     box = re.search(r'<section class="do-today".*?</section>', html, re.DOTALL).group(0)
-    assert "Do this today" in box and "today" in box.replace("Do this today", "")
-    assert "emergency services" in box and "not sure" in box
-    assert "72 hours" not in box
-    assert '<sup class="ref">' in box, "the box's figures link to the page's sources"
-    # It comes before the full tiers, and the one-line emergency bar before both.
+    steps = [row for row in page.triage_rows if row.kind == table.STEP]
+    assert steps, "a condition that starts suddenly asks for a step for today"
+    for row in steps:
+        assert escape(row.text()) in box
+    # A sudden droop comes first: only a doctor can rule out a stroke.
+    assert box.index('data-situation="sudden-droop"') < box.index(f'data-situation="{steps[0].key}"')
+    # The one-line emergency bar before the box, and the box before the full tiers.
     assert html.index('class="urgent-bar"') < html.index('class="do-today"') < html.index('class="urgent-notice"')
-
-
-def test_the_shared_urgent_tiers_send_weakness_on_both_sides_to_a_doctor_the_same_day():
-    from clinic_site.urgent_care import tiers
-
-    # Read as a page would be: each tier's heading governs the points listed under it.
-    text = "\n".join(f"### {tier.heading}\n" + "\n".join(f"- {point}" for point in tier.points) for tier in tiers())
-    assert "both sides" in text
-    assert content_checks.both_sides_told_soon(text) == []
 
 
 def test_the_lead_gives_the_answer_with_its_source(client):

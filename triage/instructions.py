@@ -9,8 +9,14 @@ of the shipped files (tests/content_checks.py). Plain Python: the checks run wit
 
 import re
 
-_WHEN = r"(?:today|tonight|now|soon|(?:on )?the same day|same-day|right away|at once|straight away|immediately|urgently|promptly|quickly|without delay|within (?:a|one|two|three|\d+) (?:hours?|days?))"
-_WHO = r"(?:a |an |your |the |their |your child's |a child's )?(?:own )?(?:doctor|doctors|GP|pediatrician|surgeon|surgical team|team|specialist|nurse|eye doctor|clinic|health care provider|provider)"
+_WHEN = (
+    r"(?:today|tonight|now|soon|(?:on )?the same day|same-day|right away|at once|straight away|immediately|"
+    r"urgently|promptly|quickly|without delay|within (?:a|one|two|three|\d+) (?:hours?|days?))"
+)
+_WHO = (
+    r"(?:a |an |your |the |their |your child's |a child's )?(?:own )?(?:doctor|doctors|GP|pediatrician|surgeon|"
+    r"surgical team|team|specialist|nurse|eye doctor|clinic|health care provider|provider)"
+)
 
 PATTERNS = [
     # Calling the emergency number, or an ambulance, whatever the number.
@@ -25,7 +31,8 @@ PATTERNS = [
     ),
     # Seeing or calling a doctor with a time.
     re.compile(
-        rf"\b(?:see|call|contact|phone|ring|visit|tell|ask|get|talk to|speak to|be seen by)\s+{_WHO}\b[^.;:]*?\b{_WHEN}",
+        rf"\b(?:see|call|contact|phone|ring|visit|tell|ask|get|talk to|speak to|be seen by)\s+{_WHO}\b"
+        rf"[^.;:]*?\b{_WHEN}",
         re.I,
     ),
     re.compile(rf"\b{_WHEN}\b[^.;:]*?\b(?:see|call|contact|visit)\s+{_WHO}\b", re.I),

@@ -441,7 +441,7 @@ SOURCES = {
         "url": "https://pubmed.ncbi.nlm.nih.gov/24190889/",
     },
     "SULL07": {
-        "label": "New England Journal of Medicine: Early treatment with prednisolone or acyclovir in Bell's palsy (2007)",
+        "label": "New England Journal of Medicine: Early treatment in Bell's palsy (2007)",
         "url": "https://doi.org/10.1056/NEJMoa072006",
     },
     "LIN23": {
@@ -477,7 +477,7 @@ SOURCES = {
         "url": "https://ep.bmj.com/content/97/3/82",
     },
     "VS-META": {
-        "label": "Annals of Clinical and Experimental Neurology: Facial palsy after vestibular schwannoma surgery (2025)",
+        "label": "Annals of Clinical and Experimental Neurology: Facial palsy after acoustic neuroma surgery (2025)",
         "url": "https://doi.org/10.17816/ACEN.1234",
     },
     "MSD": {
