@@ -9,7 +9,7 @@ from treatments.structured_data import treatment_about
 class ConditionListView(PublicListView):
     model = Condition
     extra_context = {
-        "title": _("Conditions we treat"),
+        "title": _("Conditions explained"),
         "description": _("Facial paralysis, Bell's palsy, synkinesis and their causes, explained in plain language."),
     }
 

@@ -96,7 +96,7 @@ def test_urgent_guidance_appears_when_symptoms_started_in_the_last_3_days(page, 
     tab_to(page, "id_onset_0")
     page.keyboard.press("Space")
     assert page.locator("#urgent-guidance").is_visible()
-    assert "see a doctor today" in page.locator("#urgent-guidance").inner_text()
+    assert "Today: see a doctor" in page.locator("#urgent-guidance").inner_text()
     assert axe(page) == []
     page.keyboard.press("ArrowDown")
     assert page.locator("#urgent-guidance").is_hidden()

@@ -200,10 +200,10 @@ def test_phone_numbers_from_abroad_are_normalised(client, content, gates_off):
 def test_urgent_guidance_shows_for_symptoms_in_the_last_3_days(client, content, gates_off):
     form_html = send(client, onset="3-days", email="broken").content.decode()
     assert 'id="urgent-guidance" aria-labelledby="urgent-guidance-title">' in form_html
-    assert "see a doctor today" in form_html
+    assert "Today: see a doctor" in form_html
     send(client, onset="3-days")
     received = client.get("/consultation/received/").content.decode()
-    assert "see a doctor today" in received
+    assert "Today: see a doctor" in received
     assert "Call 911 now" in received
 
 
@@ -211,7 +211,7 @@ def test_urgent_guidance_is_hidden_for_older_symptoms(client, content, gates_off
     html = send(client, onset="6-months", email="broken").content.decode()
     assert 'aria-labelledby="urgent-guidance-title" hidden>' in html
     send(client)
-    assert "see a doctor today" not in client.get("/consultation/received/").content.decode()
+    assert "Today: see a doctor" not in client.get("/consultation/received/").content.decode()
 
 
 def test_a_forged_token_stores_nothing_and_keeps_the_answers(client, content, gates_off):

@@ -84,14 +84,15 @@ def test_a_content_fix_reaches_untouched_pages_but_never_undoes_a_staff_edit(db,
 
 
 @pytest.mark.parametrize(
-    "missing", [["eye_care", "do_today", "illustration"], ["do_today", "illustration"], ["illustration"]]
+    "missing",
+    [["eye_care", "illustration", "urgent_situations"], ["illustration", "urgent_situations"], ["urgent_situations"]],
 )
 def test_a_page_loaded_before_a_later_field_still_receives_fixes(db, content_copy, missing):
     """Rows fingerprinted before a field existed are unedited if they match that older fingerprint."""
     conditions, _ = content_copy
     content_loader.load_all()
     page = Condition.objects.get(slug="bells-palsy")
-    Condition.objects.filter(pk=page.pk).update(do_today="")  # the column's value before it was loaded
+    Condition.objects.filter(pk=page.pk).update(urgent_situations=[])  # the column's value before it was loaded
     page.refresh_from_db()
     row = content_loader._row_values(page)
     for field in missing:
@@ -153,3 +154,36 @@ def test_a_redrawn_illustration_reaches_an_untouched_page_but_not_one_staff_chan
     redrawn = Treatment.objects.get(slug="physical-therapy").illustration
     assert redrawn.pk != first.pk and redrawn.source != first.source
     assert Treatment.objects.get(slug="botox").illustration is None
+
+
+def test_the_migration_to_triage_situations_keeps_unedited_pages_updatable(transactional_db):
+    """Dropping "Do this today" changes every row's fingerprint: the migration fingerprints unedited rows
+    anew (so load_content still brings them fixes) and leaves edited rows counted as edited."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from guides.models import Guide
+
+    before = [("guides", "0003_illustration")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_guide = executor.loader.project_state(before).apps.get_model("guides", "Guide")
+    fields = ["title", "also_known_as", "summary", "lead", "do_today", "body", "questions", "sources"]
+    pages = {}
+    for slug, edited in (("unedited", False), ("edited", True)):
+        page = old_guide.objects.create(
+            slug=slug, title=slug, summary="s", lead="l", do_today="- Call today.", body="b", sources="",
+            last_reviewed="2026-11-22", kind="guide", status="published",
+        )  # fmt: skip
+        values = {name: getattr(page, name) for name in fields}
+        values |= {"last_reviewed": page.last_reviewed, "eye_care": False, "kind": "guide", "illustration": ""}
+        page.loaded_hash = "staff changed it" if edited else content_loader.fingerprint(values)
+        page.save()
+        pages[slug] = page.pk
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    unedited, edited = Guide.objects.get(pk=pages["unedited"]), Guide.objects.get(pk=pages["edited"])
+    assert unedited.loaded_hash in content_loader._fingerprints(content_loader._row_values(unedited))
+    assert edited.loaded_hash == "staff changed it"

@@ -42,7 +42,7 @@ def test_condition_page_has_its_sections_urgent_notice_and_structured_data(clien
     page = parse(response)
     condition = Condition.objects.get(slug=slug)
     assert page.headings["h1"] == [condition.title]
-    for section in [*CONDITION_SECTIONS, "Questions patients ask", "Sources", "Treatments we offer for it"]:
+    for section in [*CONDITION_SECTIONS, "Questions patients ask", "Sources", "Treatments usually considered"]:
         assert section in page.headings["h2"]
     assert "When to get help right away" in page.headings["h2"]
     assert "Call 911 now" in response.content.decode()
