@@ -261,22 +261,18 @@ LEAD_ANSWERS = {
     "facial-paralysis": [
         "often gets better",
         "a lot can still help, even years after it starts",
-        "71% of people with Bell's palsy recover fully",
+        "treatment works best when it starts today",
     ],
-    "bells-palsy": ["most people get their movement back"],
+    "bells-palsy": ["most people get their movement back", "Treatment works best when it starts today"],
     "synkinesis": ["It can be eased", "facial therapy first, then Botox"],
     "ramsay-hunt-syndrome": ["most people get back near-normal movement"],
     "acoustic-neuroma": ["not a cancer", "weaken the face", "weakness can fade"],
     "moebius-syndrome": ["present from birth", "does not get worse", "smile surgery can give a child a smile"],
     "facial-nerve-injury": ["a cut nerve is best repaired early"],
-    "head-and-neck-tumors": ["creeps on over weeks or months", "lump in the cheek", "needs to be checked soon"],
+    "head-and-neck-tumors": ["creeps on over weeks or months", "lump in the cheek", "needs tests"],
     "infections-and-inflammation": ["antibiotics treat it", "most people get their movement back"],
-    # Parents ask first: will my child get better, and what do I do now.
-    "facial-palsy-in-children": [
-        "Most children with a weak face get better",
-        "96% recovered",
-        "call emergency services now",
-    ],
+    # Parents ask first: will my child get better (what to do now is the page's triage box).
+    "facial-palsy-in-children": ["Most children with a weak face get better", "96% recovered"],
 }
 SOURCE = "\x00source\x00"  # where a numbered source sat in the lead
 
