@@ -284,8 +284,8 @@ ROWS = (
         _("A doctor has found Ramsay Hunt syndrome in the last few days"),
         _(
             "If a doctor finds Ramsay Hunt syndrome, start the antiviral medicine and the steroid they "
-            "prescribe today: treatment started within 3 days gives a better chance of recovery "
-            ". Take the whole course."
+            "prescribe today: treatment started within 3 days gives a better chance of recovery. "
+            "Take the whole course."
         ),
         ("MAYO-RHS-DX",),
         kind=STEP,
