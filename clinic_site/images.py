@@ -8,6 +8,7 @@ a patient can act on, naming the file.
 """
 
 import io
+import math
 import os
 import warnings
 
@@ -91,11 +92,23 @@ def looks_like(head):
     return None
 
 
-def open_checked(uploaded_file, *, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS):
+def open_checked(uploaded_file, *, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS, long_edge=None):
     """The upload as a fully loaded PIL image, or a ValidationError saying why not.
 
     Size and pixel count are checked before any pixel is decoded, so an oversized file or a
-    decompression bomb (a tiny file claiming billions of pixels) costs nothing.
+    decompression bomb (a tiny file claiming billions of pixels) costs nothing. With `long_edge`, a
+    JPEG is decoded at a reduced scale no smaller than what fits within it (see `load_checked`).
+    """
+    image = open_header(uploaded_file, max_bytes=max_bytes, max_pixels=max_pixels)
+    return load_checked(image, display_name(uploaded_file), max_pixels=max_pixels, long_edge=long_edge)
+
+
+def open_header(uploaded_file, *, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS):
+    """The upload opened but not decoded, after every check its header allows; a ValidationError if refused.
+
+    Cheap whatever the file: its size, its first bytes, and the header's format, pixel count and
+    frame count. No pixel is decoded (`load_checked` does that); a file damaged after its header
+    passes here.
     """
     name = display_name(uploaded_file)
     size = file_size(uploaded_file)
@@ -117,18 +130,41 @@ def open_checked(uploaded_file, *, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS):
             raise refuse("too_many_pixels", name, megapixels="?", limit=max_pixels // 1_000_000) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
             raise refused_format(uploaded_file, name, kind) from error
-        if ACCEPTED_AS.get(image.format) is None:
-            raise refuse("unsupported", name, kind=image.format)
-        width, height = image.size
-        if width * height > max_pixels:
-            megapixels = f"{width * height / 1_000_000:.0f}"
-            raise refuse("too_many_pixels", name, megapixels=megapixels, limit=max_pixels // 1_000_000)
-        if width < 1 or height < 1:
-            raise refuse("damaged", name)
-        # A camera JPEG (MPO) holds a preview as a second frame; it is still one photo.
-        if image.format != "MPO" and (getattr(image, "is_animated", False) or getattr(image, "n_frames", 1) > 1):
-            raise refuse("animated", name)
+    if ACCEPTED_AS.get(image.format) is None:
+        raise refuse("unsupported", name, kind=image.format)
+    width, height = image.size
+    if width * height > max_pixels:
+        megapixels = f"{width * height / 1_000_000:.0f}"
+        raise refuse("too_many_pixels", name, megapixels=megapixels, limit=max_pixels // 1_000_000)
+    if width < 1 or height < 1:
+        raise refuse("damaged", name)
+    # A camera JPEG (MPO) holds a preview as a second frame; it is still one photo.
+    if image.format != "MPO" and (getattr(image, "is_animated", False) or getattr(image, "n_frames", 1) > 1):
+        raise refuse("animated", name)
+    return image
+
+
+def draft_size(size, long_edge):
+    """The smallest size, in the image's proportions, that still fills `long_edge` once turned upright."""
+    width, height = size
+    scale = min(1, long_edge / max(width, height))
+    return max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
+
+
+def load_checked(image, name, *, max_pixels=MAX_PIXELS, long_edge=None):
+    """Decode an image from `open_header`; a ValidationError ("damaged") if its data is broken.
+
+    With `long_edge`, a JPEG is decoded in draft mode: libjpeg scales it by 1/2, 1/4 or 1/8 while
+    decoding, to the smallest scale that still covers `long_edge`, so a 40-megapixel photo kept at
+    2048 pixels never holds all its pixels in memory (the orientation does not matter: it swaps the
+    sides, not the long edge). Other formats have no such scaled decoding; their size is bounded by
+    the header's pixel count, checked before.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
+            if long_edge is not None and image.format in ("JPEG", "MPO"):
+                image.draft(image.mode, draft_size(image.size, long_edge))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise refuse("too_many_pixels", name, megapixels="?", limit=max_pixels // 1_000_000) from None

@@ -353,8 +353,11 @@ CLINIC_STAFF_EMAILS = env_list(
 )
 # Proxies whose X-Forwarded-For is believed when working out a client's address (addresses or networks).
 CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
-# Requests accepted per client address per window; 0 switches the rate limit off.
+# Requests accepted per client address per window; 0 switches the rate limit off (attempts included).
 CLINIC_CONSULTATION_RATE_LIMIT = int(os.environ.get("CLINIC_CONSULTATION_RATE_LIMIT", 5))
+# Form posts of any kind (stored, with a mistake, a failed CSRF check, a forged token) per client
+# per window: counted before anything is read, so no client can make the server do unbounded work.
+CLINIC_CONSULTATION_ATTEMPT_LIMIT = int(os.environ.get("CLINIC_CONSULTATION_ATTEMPT_LIMIT", 20))
 CLINIC_CONSULTATION_RATE_WINDOW = int(os.environ.get("CLINIC_CONSULTATION_RATE_WINDOW", 60 * 60))
 # The honeypot and the minimum time to fill the form in; off only in tests that need every
 # submission to reach validation.

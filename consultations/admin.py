@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,11 @@ PATIENT_FIELDS = (
     "message",
     "heard_from",
 )
-# Left out of the list and its filters for Front desk (see get_list_display).
-HEALTH_COLUMNS = ("concern_title",)
+# What the patient told us about their health. Everyone who may open a request reads it there; only
+# a Manager may also list, filter or export by it. For Front desk the columns and filters are left
+# out (get_list_display, get_list_filter) and a lookup on these fields in the URL is refused
+# (lookup_allowed): hidden columns alone would still let `?message__icontains=…` sort patients out.
+HEALTH_FIELDS = ("concern", "concern_title", "bothers", "message", "treatments_of_interest")
 RECORD_FIELDS = (
     "reference",
     "created_at",
@@ -118,6 +122,7 @@ class ConsultationRequestAdmin(FrontDeskAdminMixin, PhotoAdminMixin, AuditedAdmi
         "created_at",
         "assigned_to",
     )
+    # Contact details and the reference only: a search must never find patients by what they told us.
     search_fields = ("reference", "name", "email", "phone")
     search_help_text = _("Reference, name, e-mail address or phone number.")
     date_hierarchy = "created_at"
@@ -150,11 +155,19 @@ class ConsultationRequestAdmin(FrontDeskAdminMixin, PhotoAdminMixin, AuditedAdmi
     def get_list_display(self, request):
         # Front desk works the list by name and contact; the health concern is on the request itself.
         columns = super().get_list_display(request)
-        return columns if is_manager(request.user) else [c for c in columns if c not in HEALTH_COLUMNS]
+        return columns if is_manager(request.user) else [c for c in columns if c not in HEALTH_FIELDS]
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
-        return filters if is_manager(request.user) else [f for f in filters if f not in HEALTH_COLUMNS]
+        return filters if is_manager(request.user) else [f for f in filters if f not in HEALTH_FIELDS]
+
+    def lookup_allowed(self, lookup, value, request):
+        # Django allows a lookup on any field of the model itself, listed as a filter or not. A health
+        # field only as a Manager's filter offers it; free text (`message__icontains`) never.
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        if field in HEALTH_FIELDS and field not in self.get_list_filter(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":

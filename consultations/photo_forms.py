@@ -1,7 +1,10 @@
 """The photo part of the consultation form: one optional file input per pose.
 
-Each photo is checked and re-encoded while the form is validated (consultations.photos.prepare),
-so a refused file stops the whole submission before anything is stored. A form shown again for
+While the form is validated, each photo's header is checked (size, format, pixels, frames: cheap),
+so such a refusal is shown together with any other mistake. Decoding and re-encoding, the costly
+part, waits for `decode_photos`, which the view calls only once the rate limit, the CSRF check,
+the form token and every other answer have passed; a photo damaged past its header is refused
+then. Either way nothing is stored unless every photo passed. A form shown again for
 any reason cannot carry files back to the browser: each photo that was fine is then marked
 "attach it again", next to its input and in the error summary, so none is lost silently.
 """
@@ -11,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clinic_site.images import display_name
-from consultations.photos import FIELD_NAMES, GUIDES, prepare
+from consultations.photos import FIELD_NAMES, GUIDES, check, prepare
 
 # Phones offer the camera and the photo library for image/*; HEIC is named for desktop browsers
 # that do not count it as an image. No `capture`: it would force the camera and hide the library.
@@ -22,7 +25,7 @@ NOT_KEPT = _("Your photo “%(name)s” was not kept because the form was not se
 
 
 class PhotoField(forms.FileField):
-    """An optional photo; cleans to a PreparedPhoto (consultations.photos) or None."""
+    """An optional photo; cleans to a CheckedPhoto (consultations.photos: header checked, not decoded) or None."""
 
     widget = forms.FileInput(attrs={"accept": ACCEPT})
     default_error_messages = {
@@ -39,7 +42,7 @@ class PhotoField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return None
-        return prepare(upload, self.guide.pose)
+        return check(upload, self.guide.pose)
 
 
 class PhotoFields(forms.Form):
@@ -55,6 +58,7 @@ class PhotoFields(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.extra_photo_errors = []
+        self.prepared = None
 
     def clean(self):
         cleaned = super().clean()
@@ -82,9 +86,29 @@ class PhotoFields(forms.Form):
     def photo_max_bytes(self):
         return settings.CLINIC_PHOTO_MAX_BYTES
 
+    def decode_photos(self):
+        """Decode and re-encode each photo of a valid form; False, with the reason by the photo, if one fails.
+
+        Call it last, once nothing cheaper can refuse the request: this is where the work is.
+        """
+        prepared = []
+        for name in FIELD_NAMES:
+            if (checked := self.cleaned_data.get(name)) is None:
+                continue
+            try:
+                prepared.append(prepare(checked))
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        if self.errors:
+            return False
+        self.prepared = prepared
+        return True
+
     @property
     def prepared_photos(self):
-        return [photo for name in FIELD_NAMES if (photo := self.cleaned_data.get(name))]
+        if self.prepared is None:
+            raise RuntimeError("decode_photos() must succeed before the photos are stored.")
+        return self.prepared
 
     def mark_photos_not_kept(self):
         """Shown again without storing: each photo that was fine must be attached again; say so."""

@@ -1,5 +1,5 @@
-"""Patients' photos: checked and re-encoded when the form is validated, stored with the request,
-deleted with it.
+"""Patients' photos: their headers checked when the form is validated, decoded and re-encoded only
+once everything else has passed, stored with the request, deleted with it.
 
 Nothing a patient sent is stored as sent (clinic_site.images): each photo is decoded, turned the
 right way up, converted to sRGB and written again without any metadata, with a thumbnail, under a
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clinic_site import images
@@ -91,6 +92,36 @@ GUIDES = (
 FIELD_NAMES = tuple(guide.field_name for guide in GUIDES)
 
 
+class CheckedPhoto:
+    """An upload whose header passed every check (clinic_site.images.open_header): nothing decoded yet.
+
+    What the form holds until its other answers, its tokens and the rate limit have all passed;
+    only then is it decoded and re-encoded (`prepare`), which is the costly part.
+    """
+
+    def __init__(self, upload, pose):
+        self.upload = upload
+        self.pose = pose
+
+    @cached_property
+    def digest(self):
+        """Of the file as sent, so that the same photos sent twice make the same request."""
+        digest = hashlib.sha256()
+        self.upload.seek(0)
+        for chunk in self.upload.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
+def check(uploaded_file, pose):
+    """The upload's header checked (size, format, pixels, frames); a ValidationError naming the file if refused."""
+    # Not closed: Pillow would close the upload with it, and `prepare` opens it again.
+    images.open_header(
+        uploaded_file, max_bytes=settings.CLINIC_PHOTO_MAX_BYTES, max_pixels=settings.CLINIC_PHOTO_MAX_PIXELS
+    )
+    return CheckedPhoto(uploaded_file, pose)
+
+
 @dataclass(frozen=True)
 class PreparedPhoto:
     """A checked photo, re-encoded and ready to store: only our bytes, never the upload's."""
@@ -103,21 +134,25 @@ class PreparedPhoto:
     height: int
 
 
-def prepare(uploaded_file, pose):
-    """The upload checked and re-encoded; a ValidationError naming the file if it is refused."""
+def prepare(checked):
+    """The photo decoded and re-encoded; a ValidationError naming the file if its data is damaged.
+
+    Decoded in JPEG draft mode at no more than the size we keep (images.load_checked), so memory
+    stays bounded by what is kept rather than by the camera's resolution.
+    """
+    digest = checked.digest  # now: closing the image below closes the upload too
     image = images.open_checked(
-        uploaded_file, max_bytes=settings.CLINIC_PHOTO_MAX_BYTES, max_pixels=settings.CLINIC_PHOTO_MAX_PIXELS
+        checked.upload,
+        max_bytes=settings.CLINIC_PHOTO_MAX_BYTES,
+        max_pixels=settings.CLINIC_PHOTO_MAX_PIXELS,
+        long_edge=settings.CLINIC_PHOTO_LONG_EDGE,
     )
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
     # Turned upright and converted once; the photo and its thumbnail are both drawn from that.
     upright = images.fit(images.srgb_upright(image), settings.CLINIC_PHOTO_LONG_EDGE)
     image.close()
     return PreparedPhoto(
-        pose=pose,
-        digest=digest.hexdigest(),
+        pose=checked.pose,
+        digest=digest,
         image=images.encode(upright, format=FORMAT),
         thumbnail=images.encode(images.fit(upright, THUMBNAIL_EDGE), format=FORMAT),
         width=upright.width,

@@ -31,12 +31,26 @@ def client_key(address):
     return str(ip)
 
 
-def _bucket_key(address):
-    return keyed_hash(client_key(address), "consultation-rate")
+def _bucket_key(address, purpose="consultation-rate"):
+    return keyed_hash(client_key(address), purpose)
 
 
 def _window_start(now):
     return now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
+
+
+def take_attempt(address):
+    """Count one post of the form from this address, whatever becomes of it; False if over the attempt limit.
+
+    Called first, before the CSRF check, the form token or any field is read: the cheapest refusal
+    comes before any costly work (reading photos). Counted apart from stored requests, so a patient
+    who fixes a few mistakes is not refused, while a client posting without end is, early. A
+    refused attempt is not counted: the window passes for a client that stops.
+    """
+    limit = settings.CLINIC_CONSULTATION_ATTEMPT_LIMIT
+    if not settings.CLINIC_CONSULTATION_RATE_LIMIT or not limit:
+        return True
+    return _take(_bucket_key(address, "consultation-attempt"), limit)
 
 
 def is_reached(address):
@@ -62,9 +76,13 @@ def take_slot(address):
     limit = settings.CLINIC_CONSULTATION_RATE_LIMIT
     if not limit:
         return True
+    return _take(_bucket_key(address), limit)
+
+
+def _take(key, limit):
     now = timezone.now()
     with transaction.atomic():
-        bucket, _ = RateLimitBucket.objects.get_or_create(key=_bucket_key(address))
+        bucket, _ = RateLimitBucket.objects.get_or_create(key=key)
         bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
         bucket.hits.filter(at__lt=_window_start(now)).delete()
         if bucket.hits.count() >= limit:

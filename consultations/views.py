@@ -6,6 +6,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -89,7 +90,22 @@ def _receipt(consultation):
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@csrf_exempt  # checked in _handle_form, once the rate limit has passed: the cheapest refusal comes first
 def request_consultation(request):
+    """The form: shown on GET; a POST passes, in this order, the rate limit (attempts per client),
+    the CSRF check, the form token, the answers, and only then are its photos decoded. Each step
+    costs more than the one before, so a post refused early costs the server almost nothing.
+    """
+    if request.method == "POST":
+        address = client_address(request)
+        # Neither reads the body: nothing the client sent is parsed, let alone decoded.
+        if rate_limit.is_reached(address) or not rate_limit.take_attempt(address):
+            return _rate_limited(request)
+    return _handle_form(request)
+
+
+@csrf_protect
+def _handle_form(request):
     if request.method != "POST":
         form = ConsultationRequestForm(initial=_initial(request))
         # Unknown pre-selections are dropped rather than shown as an error before anything was typed.
@@ -99,10 +115,6 @@ def request_consultation(request):
         form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
         return _render_form(request, form)
 
-    if rate_limit.is_reached(client_address(request)):
-        # Before the form is read: its photos are decoded while it is validated, which is work a
-        # client over the limit could otherwise make the server do without end.
-        return _rate_limited(request)
     form = ConsultationRequestForm(request.POST, request.FILES)
     spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     try:
@@ -110,6 +122,7 @@ def request_consultation(request):
             request.POST.get("form_token"), settings.CLINIC_CONSULTATION_FORM_MAX_AGE
         )
     except form_tokens.ExpiredToken:
+        # Validated to show the answers again (photos' headers only: nothing is decoded).
         form.is_valid()
         return _render_form(request, form, notice=EXPIRED_FORM)
     except form_tokens.BadToken:
@@ -123,7 +136,8 @@ def request_consultation(request):
         return _render_form(request, form, form_token=request.POST["form_token"])
 
     # The same form sent again (a double click, or back and send): the request it already made.
-    # A form token is used once: answers changed after sending are not taken under it.
+    # A form token is used once: answers changed after sending are not taken under it. The
+    # fingerprint holds a digest of each photo as sent, so no photo is decoded for this.
     if (existing := existing_for_token(token_hash)) is not None:
         if existing.fingerprint == fingerprint(form.cleaned_data):
             return _receipt(existing)
@@ -132,6 +146,10 @@ def request_consultation(request):
     if spam_checks and age < settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS and not form.is_honeypot_filled:
         # People rarely fill a form in this fast; bots do. Ask once more instead of refusing.
         return _render_form(request, form, notice=TOO_QUICK)
+
+    # Last, since it is the costly part: everything that could refuse the request cheaply has passed.
+    if not form.decode_photos():
+        return _render_form(request, form, form_token=request.POST["form_token"])
 
     spam = spam_checks and form.is_honeypot_filled
     try:
@@ -165,7 +183,8 @@ def csrf_failure(request, reason=""):
 
     On the consultation form the patient's answers are shown again (validated and escaped like any
     post) with a new CSRF cookie and token, so nothing they typed is lost. The form keeps its own
-    token when it is genuine: sending it again still makes one request.
+    token when it is genuine: sending it again still makes one request. Photos are checked by their
+    headers only, never decoded: the post was refused, and decoding is the costly part.
     """
     try:
         is_consultation = resolve(request.path_info).view_name == "consultations:request"

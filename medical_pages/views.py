@@ -30,7 +30,7 @@ class MedicalPageDetailView(DetailView):
     related_name = None
 
     def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user).select_related("reviewed_by", "illustration")
+        queryset = self.model.objects.visible_to(self.request).select_related("reviewed_by", "illustration")
         if self.related_name:
             related_model = self.model._meta.get_field(self.related_name).related_model
             related = Prefetch(self.related_name, queryset=related_model.objects.published(), to_attr="related_pages")

@@ -16,7 +16,7 @@ from consultations import photos
 from consultations.choices import Pose
 from consultations.groups import FRONT_DESK, MANAGER
 from consultations.models import AuditEntry, ConsultationRequest, Photo
-from consultations.photos import PhotoFiles, prepare
+from consultations.photos import PhotoFiles, check, prepare
 from consultations.storage import photo_storage
 from tests.consultation_fixtures import FormClient, answers, database_env, free_port, make_request, post_data
 from tests.photo_fixtures import (
@@ -63,7 +63,7 @@ def stored_photo(consultation=None, pose=Pose.REST, data=None):
     """A photo stored as the form stores one, on a request of its own unless given."""
     consultation = consultation or make_request()
     with PhotoFiles() as files, transaction.atomic():
-        files.save(consultation, [prepare(upload("face.jpg", data or plain_jpeg()), pose)])
+        files.save(consultation, [prepare(check(upload("face.jpg", data or plain_jpeg()), pose))])
     return consultation.photos.get(pose=pose)
 
 
@@ -257,7 +257,7 @@ def test_the_same_answers_with_photos_added_are_a_new_request(client, content, g
 def test_files_written_are_removed_when_the_transaction_fails(db):
     consultation = make_request()
     before = stored_files()
-    same_pose_twice = [prepare(upload(f"{n}.jpg", plain_jpeg()), Pose.REST) for n in (1, 2)]
+    same_pose_twice = [prepare(check(upload(f"{n}.jpg", plain_jpeg()), Pose.REST)) for n in (1, 2)]
     with pytest.raises(IntegrityError), PhotoFiles() as files, transaction.atomic():
         files.save(consultation, same_pose_twice)  # the second row breaks the one-photo-per-pose rule
     assert stored_files() == before

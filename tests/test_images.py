@@ -147,6 +147,20 @@ def test_long_edge_is_capped_and_small_images_are_not_enlarged():
     assert Image.open(io.BytesIO(thumbnail(big, size=320))).size == (320, 107)
 
 
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_that_still_covers_the_long_edge():
+    # 28 megapixels held sideways (EXIF "rotate 90°"): decoded at half scale, 8 MB of pixels rather than
+    # 32, and still more than the 2048 pixels kept on its long edge, so the photo kept is as sharp.
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    data = saved(upright_pattern(6400, 4400), "JPEG", quality=85, exif=exif)
+    assert open_checked(upload("IMG_0100.jpg", data)).size == (6400, 4400)
+    reduced = open_checked(upload("IMG_0100.jpg", data), long_edge=2048)
+    assert reduced.size == (3200, 2200)
+    kept = Image.open(io.BytesIO(reencode(reduced, long_edge=2048)))
+    assert kept.size == (1408, 2048)  # upright, and as large as the full decode would give
+    assert close_to(quarter_colours(kept), [BLUE, RED, YELLOW, GREEN])
+
+
 def test_transparency_is_flattened_onto_white_for_jpeg_and_kept_for_webp():
     logo = Image.new("RGBA", (20, 20), (0, 0, 0, 0))
     logo.paste((200, 0, 0, 255), (0, 0, 10, 20))

@@ -9,6 +9,7 @@ from clinic_site.models import Practice
 from conditions.models import Condition
 from tests.pages import anonymous_client
 from tests.servers import database_env, free_port, start_gunicorn, stop
+from tests.staff_fixtures import sign_in_verified
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +83,7 @@ def test_changing_the_relation_changes_both_pages(content, client):
     assert "/conditions/synkinesis/" not in related_section(client, "/treatments/botox/")
 
 
-def test_a_draft_is_invisible_to_the_public_and_previewable_by_staff(content, client):
+def test_a_draft_is_invisible_to_the_public_and_previewable_by_staff_past_the_second_factor(content, client):
     condition = Condition.objects.get(slug="moebius-syndrome")
     assert client.get("/conditions/moebius-syndrome/").status_code == 200
     condition.status = Condition.Status.DRAFT
@@ -94,8 +95,11 @@ def test_a_draft_is_invisible_to_the_public_and_previewable_by_staff(content, cl
     assert "Moebius" not in related_section(client, "/treatments/gracilis-muscle-transfer/")
 
     staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
-    staff_client = anonymous_client()
-    staff_client.force_login(staff)
+    # The password alone (the second step not done) is not enough: the admin would not answer either.
+    password_only = anonymous_client()
+    password_only.force_login(staff)
+    assert password_only.get("/conditions/moebius-syndrome/").status_code == 404
+    staff_client = sign_in_verified(anonymous_client(), staff)
     preview = staff_client.get("/conditions/moebius-syndrome/")
     assert preview.status_code == 200
     assert "Draft preview" in preview.content.decode()
