@@ -67,19 +67,7 @@
 
   // The focused element: its outline (width, contrast with what is around it) and whether
   // something else covers it (a sticky header, an overlay): elementFromPoint at its visible middle.
-  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-  const settled = async () => {
-    // Focus moves the page with smooth scrolling where motion is allowed: measure once it stops.
-    for (let last = null, still = 0, frames = 0; still < 4 && frames < 180; frames++) {
-      const now = `${scrollX},${scrollY}`;
-      still = now === last ? still + 1 : 0;
-      last = now;
-      await frame();
-    }
-  };
-  const focusIndicator = async () => {
-    await settled();
-    const el = document.activeElement;
+  const focusIndicator = (el) => {
     if (!el || el === document.body) return null;
     const style = getComputedStyle(el);
     const color = parse(style.outlineColor);
@@ -218,5 +206,53 @@
     return moving;
   };
 
-  window.__a11y = { boundary, focusIndicator, targetSizes, lostContent, motion, TARGETS };
+  // Tabbing through a page with real presses of Tab (the browser's own focus order), many presses
+  // to one round trip: each element is measured here while it has focus, as the next press of Tab
+  // goes down (keydown comes before the browser moves focus), and the last one when the results
+  // are read. The page scrolls to the focused element at once rather than smoothly: it ends in the
+  // same place, so what is measured is what the smooth scroll would have ended on.
+  // The walk stops, as a person would see it, when focus leaves the page or comes round again.
+  const walk = { listening: false };
+  const measures = {
+    focus: focusIndicator,
+    motion: () => motion(document.querySelectorAll(":focus")),
+  };
+  const examine = () => {
+    if (walk.done || walk.examined >= walk.presses) return;
+    walk.examined = walk.presses;
+    const el = document.activeElement;
+    if (!el || el === document.body) {
+      walk.done = true;
+      return;
+    }
+    const key = [...document.querySelectorAll("*")].indexOf(el);
+    if (walk.seen.has(key)) {
+      walk.done = true;
+      return;
+    }
+    walk.seen.add(key);
+    const found = { key, kind: el.tagName + (el.type || "") };
+    for (const name of walk.measure) found[name] = measures[name](el);
+    walk.found.push(found);
+  };
+  const startFocusWalk = (measure) => {
+    if (measure.includes("focus")) document.documentElement.style.scrollBehavior = "auto";
+    scrollTo(0, 0);
+    if (document.activeElement) document.activeElement.blur();
+    Object.assign(walk, { measure, presses: 0, examined: 0, seen: new Set(), found: [], done: false });
+    if (!walk.listening) {
+      addEventListener("keydown", (event) => {
+        if (event.key !== "Tab") return;
+        examine();
+        walk.presses += 1;
+      }, true);
+      walk.listening = true;
+    }
+  };
+  const focusWalk = () => {
+    examine();
+    return { done: walk.done, presses: walk.presses, found: walk.found };
+  };
+
+  window.__a11y = { boundary, targetSizes, lostContent, motion, startFocusWalk, focusWalk, TARGETS };
 })();

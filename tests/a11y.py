@@ -34,11 +34,6 @@ def boundary(page, selector):
     return page.evaluate("(selector) => window.__a11y.boundary(document.querySelector(selector))", selector)
 
 
-def focus_indicator(page):
-    install(page)
-    return page.evaluate("window.__a11y.focusIndicator()")
-
-
 def target_sizes(page):
     install(page)
     return page.evaluate("window.__a11y.targetSizes()")
@@ -54,18 +49,22 @@ def motion(page, selector="*"):
     return page.evaluate("(selector) => window.__a11y.motion(document.querySelectorAll(selector))", selector)
 
 
-def tab_through(page, limit=400):
-    """Press Tab from the top of the page until focus comes round again; yield after each press."""
-    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
-    seen = set()
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        key = page.evaluate(
-            "(() => { const el = document.activeElement; if (!el || el === document.body) return null;"
-            " return [...document.querySelectorAll('*')].indexOf(el); })()"
-        )
-        if key is None or key in seen:
-            return
-        seen.add(key)
-        yield key
+def tab_through(page, measure=(), limit=400, batch=20):
+    """Press Tab from the top of the page until focus leaves the page or comes round again.
+
+    Returns what was found on each element that took focus, in order: its position in the page
+    (`key`), its kind (tag name and type) and each measure asked for, taken while it had focus
+    ("focus": the focused element's outline and whether anything covers it; "motion": what moves on
+    it, as motion(page, ":focus")).
+    The presses are real key presses; the measures are taken in the page (tests/a11y.js), so the
+    results come back in one evaluation per `batch` presses rather than several per press.
+    """
+    install(page)
+    page.evaluate("(measure) => window.__a11y.startFocusWalk(measure)", list(measure))
+    for _ in range(0, limit, batch):
+        for _ in range(batch):
+            page.keyboard.press("Tab")
+        walk = page.evaluate("window.__a11y.focusWalk()")
+        if walk["done"]:
+            return walk["found"]
     raise AssertionError(f"focus never came round after {limit} presses of Tab")

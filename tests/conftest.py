@@ -1,4 +1,5 @@
 import gzip
+import io
 import os
 import shutil
 from urllib.parse import urlsplit
@@ -52,15 +53,68 @@ def admin_client(db, admin_user):
     return sign_in_verified(Client(), admin_user)
 
 
-@pytest.fixture
-def content(db):
-    """The content that ships with the code, loaded as `make run` loads it."""
-    call_command("load_content", verbosity=0)
+@pytest.fixture(scope="session")
+def loaded_content(django_db_setup, django_db_blocker):
+    """The rows `load_content` makes in an empty database, loaded once per run (per xdist worker).
+
+    load_content makes the shipped images' renditions each time it runs (seconds of AVIF and WebP
+    encoding), so it runs once, in a transaction rolled back afterwards: tests that do not ask for
+    the content keep an empty site. The renditions' files stay in this run's directory.
+    """
+    from django.apps import apps
+    from django.core import serializers
+    from django.db import transaction
+
+    from clinic_site.models import PageGeneration, PublicImage
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: model._base_manager.count() for model in apps.get_models()}
+        call_command("load_content", verbosity=0, stdout=io.StringIO())
+        # PageGeneration is the page cache's counter, moved on by every save, not content.
+        made = [
+            model
+            for model in apps.get_models()
+            if model._base_manager.count() > before[model] and model is not PageGeneration
+        ]
+        rows = serializers.serialize("json", [row for model in made for row in model._base_manager.all()])
+        files = [rendition["name"] for image in PublicImage.objects.all() for rendition in image.renditions]
+        transaction.set_rollback(True)
+    return LoadedContent(made, rows, files)
+
+
+class LoadedContent:
+    def __init__(self, models, rows, files):
+        self.models, self.rows, self.files = models, rows, files
+
+    def restore(self):
+        """Put the rows back (as Django's serialized rollback does); if a test has deleted the files
+        of the images, load the content again instead, which makes them again."""
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        from clinic_site import renditions
+
+        if not all(renditions.storage().exists(name) for name in self.files):
+            call_command("load_content", verbosity=0, stdout=io.StringIO())
+            return
+        connection.creation.deserialize_db_from_string(self.rows)
+        # Rows the test makes must not take the restored rows' ids (as after loaddata).
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), self.models):
+                cursor.execute(statement)
 
 
 @pytest.fixture
-def live_content(transactional_db):
-    call_command("load_content", verbosity=0)
+def content(db, loaded_content):
+    """The content that ships with the code, as `make run` loads it."""
+    loaded_content.restore()
+
+
+@pytest.fixture
+def live_content(transactional_db, loaded_content):
+    """The content, committed, for tests whose server runs in another thread or process (the
+    database is emptied after each such test, so it is put back each time)."""
+    loaded_content.restore()
 
 
 # pytest-playwright's browser fixtures, pointed at Debian's Chromium (nothing is downloaded).
