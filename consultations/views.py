@@ -99,6 +99,12 @@ def request_consultation(request):
         form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
         return _render_form(request, form)
 
+    if "prefill" in request.POST:
+        # From the guided page (triage): pre-selections carried without a URL; not a submission.
+        form = ConsultationRequestForm()
+        choices = {name: dict(form.fields[name].choices) for name in ("onset", "for_whom")}
+        form.initial = {name: request.POST[name] for name in choices if request.POST.get(name) in choices[name]}
+        return _render_form(request, form)
     if rate_limit.is_reached(client_address(request)):
         # Before the form is read: its photos are decoded while it is validated, which is work a
         # client over the limit could otherwise make the server do without end.
