@@ -43,6 +43,7 @@ urlpatterns = [
     # The second sign-in step and enrolment, beside the admin's own login page.
     path("admin/second-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
+    path("what-should-i-do-now/", include("triage.urls")),
     # Last: guides have short addresses at the top of the site (/eye-care/), after every other page.
     path("", include("guides.urls")),
 ]

@@ -115,6 +115,13 @@ def _handle_form(request):
         form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
         return _render_form(request, form)
 
+    if "prefill" in request.POST:
+        # From the guided page (triage): pre-selections carried without a URL; not a submission.
+        # It counts as one attempt of the twenty an hour, like any POST.
+        form = ConsultationRequestForm()
+        choices = {name: dict(form.fields[name].choices) for name in ("onset", "for_whom")}
+        form.initial = {name: request.POST[name] for name in choices if request.POST.get(name) in choices[name]}
+        return _render_form(request, form)
     form = ConsultationRequestForm(request.POST, request.FILES)
     spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     try:

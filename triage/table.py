@@ -480,6 +480,27 @@ SOURCES = {
         "label": "Annals of Clinical and Experimental Neurology: Facial palsy after acoustic neuroma surgery (2025)",
         "url": "https://doi.org/10.17816/ACEN.1234",
     },
+    # For the guided page's timeline (triage/guide.py), from the fact sheet's source list (section 22).
+    "BMJBP-P": {
+        "label": "BMJ Best Practice: Bell's palsy, prognosis",
+        "url": "https://bestpractice.bmj.com/topics/en-gb/118/prognosis",
+    },
+    "PAR21-NT": {
+        "label": "Plastic and Aesthetic Research: Nerve transfer in facial reanimation (2021)",
+        "url": "https://parjournal.net/article/view/3870",
+    },
+    "STAN-MASS": {
+        "label": "Stanford Facial Nerve Center: Masseteric nerve transfer",
+        "url": "https://med.stanford.edu/ohns/OHNS-healthcare/facialnervecenter/surgical-reanimation/masseteric-nerve-transfer.html",
+    },
+    "PAR21-G": {
+        "label": "Plastic and Aesthetic Research: Innervation options for gracilis free muscle transfer (2021)",
+        "url": "https://parjournal.net/article/view/4395",
+    },
+    "FPUK-GRAC": {
+        "label": "Facial Palsy UK: Free gracilis transfer surgery",
+        "url": "http://www.facialpalsy.org.uk/support/surgery/free-gracilis-transfer-surgery/",
+    },
     "MSD": {
         "label": "MSD Manual Professional: Facial nerve palsy",
         "url": "https://www.msdmanuals.com/professional/neurologic-disorders/neuro-ophthalmologic-and-cranial-nerve-disorders/facial-nerve-palsy",
