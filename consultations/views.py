@@ -96,12 +96,29 @@ def request_consultation(request):
     the CSRF check, the form token, the answers, and only then are its photos decoded. Each step
     costs more than the one before, so a post refused early costs the server almost nothing.
     """
+    if request.method == "POST" and _is_prefill(request):
+        return _prefilled_form(request)
     if request.method == "POST":
         address = client_address(request)
         # Neither reads the body: nothing the client sent is parsed, let alone decoded.
         if rate_limit.is_reached(address) or not rate_limit.take_attempt(address):
             return _rate_limited(request)
     return _handle_form(request)
+
+
+def _is_prefill(request):
+    # The guided page's request button: a small url-encoded POST (never multipart, so never photos);
+    # reading it costs no more than reading a query string, and it is not an attempt to send.
+    return request.content_type == "application/x-www-form-urlencoded" and "prefill" in request.POST
+
+
+@csrf_protect
+def _prefilled_form(request):
+    """From the guided page (triage): onset and who, carried without a URL; shown, never sent."""
+    form = ConsultationRequestForm()
+    choices = {name: dict(form.fields[name].choices) for name in ("onset", "for_whom")}
+    form.initial = {name: request.POST[name] for name in choices if request.POST.get(name) in choices[name]}
+    return _render_form(request, form)
 
 
 @csrf_protect
@@ -115,13 +132,6 @@ def _handle_form(request):
         form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
         return _render_form(request, form)
 
-    if "prefill" in request.POST:
-        # From the guided page (triage): pre-selections carried without a URL; not a submission.
-        # It counts as one attempt of the twenty an hour, like any POST.
-        form = ConsultationRequestForm()
-        choices = {name: dict(form.fields[name].choices) for name in ("onset", "for_whom")}
-        form.initial = {name: request.POST[name] for name in choices if request.POST.get(name) in choices[name]}
-        return _render_form(request, form)
     form = ConsultationRequestForm(request.POST, request.FILES)
     spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     try:

@@ -5,6 +5,7 @@ never put in a URL and never logged."""
 import logging
 import re
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -214,6 +215,11 @@ def test_the_onset_maps_to_the_consultation_forms_choices(days, onset):
 # ---- The page ----
 
 
+def prefill(client, data):
+    """The guided page's request button, as a browser sends it: url-encoded, never multipart."""
+    return client.post("/consultation/", urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
 def post(client, **answers):
     data = {"onset_unit": "days", "side": "one", "who": "me"} | answers
     return client.post(URL, {key: value for key, value in data.items() if value is not None})
@@ -407,7 +413,7 @@ def test_answering_writes_nothing_logs_nothing_and_sets_no_session(client, caplo
 def test_the_request_button_pre_selects_the_consultation_form_without_a_submission(client):
     client.get(URL)
     hits = RateLimitHit.objects.count()
-    response = client.post("/consultation/", {"prefill": "1", "onset": "6-months", "for_whom": "child"})
+    response = prefill(client, {"prefill": "1", "onset": "6-months", "for_whom": "child"})
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(r'name="onset" value="6-months"[^>]*checked', html)
@@ -418,14 +424,14 @@ def test_the_request_button_pre_selects_the_consultation_form_without_a_submissi
 
 @pytest.mark.django_db
 def test_unknown_pre_selections_are_dropped(client):
-    html = client.post("/consultation/", {"prefill": "1", "onset": "ages", "for_whom": "<b>"}).content.decode()
+    html = prefill(client, {"prefill": "1", "onset": "ages", "for_whom": "<b>"}).content.decode()
     assert "There is a problem" not in html
     assert not re.search(r'name="(onset|for_whom)"[^>]*checked', html)
 
 
 @pytest.mark.django_db
 def test_a_recent_onset_shows_the_forms_urgent_guidance(client):
-    html = client.post("/consultation/", {"prefill": "1", "onset": "3-days", "for_whom": "self"}).content.decode()
+    html = prefill(client, {"prefill": "1", "onset": "3-days", "for_whom": "self"}).content.decode()
     assert re.search(r'name="onset" value="3-days"[^>]*checked', html)
 
 

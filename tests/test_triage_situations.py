@@ -9,6 +9,7 @@ row (say, both sides with tingling) to "soon" makes them fail.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -393,7 +394,11 @@ def test_the_confirmation_email_files_each_row_under_its_own_tier(db):
 
 def guided_answers(situation):
     amount, unit = situation.onset
-    answers = {"onset_amount": str(amount), "onset_unit": unit, "side": situation.side, "who": situation.who}
+    # "This morning" is given as today's date; "about 5 days ago" as an amount and a unit.
+    when = (
+        {"onset_date": date.today().isoformat()} if amount == 0 else {"onset_amount": str(amount), "onset_unit": unit}
+    )
+    answers = when | {"side": situation.side, "who": situation.who}
     answers["signs"] = list(situation.signs)
     if situation.doctor_seen:
         answers["doctor_seen"] = "on"

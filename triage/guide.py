@@ -40,6 +40,10 @@ def sign_rows(who=None):
     return [row for row in table.ROWS if row.kind == table.SIGN and row.audience in wanted]
 
 
+# Signs that name a cause other than Bell's palsy.
+OWN_CAUSE = {"head-injury", "face-wound", "after-surgery", "after-surgery-danger", "botox-breathing", "botox-spread"}
+
+
 def rows_for(answers, days):
     """The rules: which rows of the table apply to these answers, `days` after the weakness started."""
     keys = list(answers.signs)  # every ticked sign applies
@@ -49,8 +53,13 @@ def rows_for(answers, days):
     if days <= NEW_DAYS and not answers.doctor_seen:
         keys.append("new-weakness")
     if days <= EARLY_DAYS:
-        # Adult steroid advice is never given for a child (fact sheet section 26).
-        keys += ["child-eye-today"] if answers.who == CHILD else ["steroids-today", "protect-eye-today"]
+        # Adult steroid advice is never given for a child (fact sheet section 26), nor for weakness with
+        # a cause of its own (an injury, a wound, surgery): steroids are the treatment of Bell's palsy.
+        if answers.who == CHILD:
+            keys.append("child-eye-today")
+        else:
+            keys += [] if set(keys) & OWN_CAUSE else ["steroids-today"]
+            keys.append("protect-eye-today")
     # After about 3 weeks nothing is added: slow worsening, no recovery or a return come from ticked signs.
     wanted = set(keys)
     return [row for row in table.ROWS if row.key in wanted]  # in the table's order, each once
@@ -269,7 +278,10 @@ def days_since(onset, today):
 def assess(answers, today):
     days = days_since(answers.onset, today)
     rows = rows_for(answers, days)
-    tier = table.highest(rows) if rows else table.TIERS[table.ROUTINE]
+    # The signs decide the tier; steps for today decide it only when no sign applies (a person a doctor
+    # saw yesterday for Bell's palsy: start the steroids today).
+    signs = [row for row in rows if row.kind == table.SIGN]
+    tier = table.highest(signs or rows)
     return Assessment(answers, tier, rows, timeline(days, answers.who), days)
 
 

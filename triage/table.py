@@ -538,4 +538,4 @@ def grouped(rows, kind=SIGN):
 
 def highest(rows):
     """The most urgent tier among rows (ROUTINE when there are none)."""
-    return max((TIERS[row.tier] for row in rows), key=lambda tier: tier.rank, default=TIERS)
+    return max((TIERS[row.tier] for row in rows), key=lambda tier: tier.rank, default=TIERS[ROUTINE])
