@@ -97,6 +97,13 @@ class FailedMailFilter(admin.SimpleListFilter):
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(FrontDeskAdminMixin, PhotoAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     # The front desk's columns, saved views, panel and outcomes: consultations/front_desk_admin.py.
+
+    class Media:
+        # Both here: a mixin's own Media would hide the other's (the mixins are not media classes).
+        css = {"all": ["consultations/front-desk.css", "css/admin-photos.css"]}
+
+    # A request has no page on the public site.
+    view_on_site = False
     list_display = (
         "reference",
         "time_sensitive",

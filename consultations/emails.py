@@ -5,6 +5,7 @@ time-sensitive request, those words (never why: not the onset, the concern or an
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clinic_site.models import Practice
@@ -14,7 +15,9 @@ from clinic_site.site_url import absolute_url
 def staff_notice(consultation):
     context = {
         "reference": consultation.reference,
-        "admin_url": absolute_url(consultation.get_absolute_url()),
+        # The request's page in the admin. Not get_absolute_url: a request has no page on the site,
+        # and the admin's "View on site" must not lead back into the admin.
+        "admin_url": absolute_url(reverse("admin:consultations_consultationrequest_change", args=[consultation.pk])),
         "received": consultation.created_at,
         "time_sensitive": consultation.is_urgent,
         # How many photos came, never the photos: staff open them in the admin.

@@ -125,9 +125,6 @@ class QueueChangeList(ChangeList):
 
 
 class FrontDeskAdminMixin:
-    class Media:
-        css = {"all": ["consultations/front-desk.css"]}
-
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 

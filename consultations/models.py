@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -151,9 +150,6 @@ class ConsultationRequest(models.Model):
 
     def __str__(self):
         return self.reference
-
-    def get_absolute_url(self):
-        return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
 
     @property
     def is_urgent(self):

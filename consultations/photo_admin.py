@@ -25,9 +25,6 @@ logger = logging.getLogger(__name__)
 class PhotoAdminMixin:
     """For ConsultationRequestAdmin: put "photo_thumbnails" in its fieldsets and readonly_fields."""
 
-    class Media:
-        css = {"all": ["css/admin-photos.css"]}
-
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         view = require_http_methods(["GET", "HEAD"])(self.photo_view)

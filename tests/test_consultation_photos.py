@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -348,6 +349,21 @@ def test_the_request_page_shows_thumbnails_by_pose_that_open_the_full_photo(clie
     # The store's own names never reach the page.
     assert smile.image.name not in html and smile.thumbnail.name not in html
     assert "None sent." in client.get(f"{CHANGELIST}{make_request().pk}/change/").content.decode()
+
+
+def test_the_request_page_links_every_stylesheet_it_uses_and_offers_no_view_on_site(client, db):
+    consultation = make_request()
+    stored_photo(consultation)
+    sign_in_verified(client, staff("desk", FRONT_DESK))
+    html = client.get(f"{CHANGELIST}{consultation.pk}/change/").content.decode()
+    # The thumbnails' layout and the front desk panel's styles, both linked and both found.
+    stylesheets = {"css/admin-photos.css": ".consultation-photos {", "consultations/front-desk.css": ".due-overdue {"}
+    for stylesheet, rule in stylesheets.items():
+        assert f'href="/static/{stylesheet}"' in html
+        assert rule in Path(finders.find(stylesheet)).read_text()
+    # A request has no page on the public site: no "View on site", and no URL that claims to be one.
+    assert "View on site" not in html and "/admin/r/" not in html
+    assert not hasattr(consultation, "get_absolute_url")
 
 
 # Deletion.

@@ -237,6 +237,16 @@ def test_an_outcome_needs_permission_to_change_the_request(client, db):
     assert not AuditEntry.objects.filter(action="outcome").exists()
 
 
+def test_an_outcome_needs_the_second_factor_not_the_password_alone(client, front_desk):
+    client.force_login(front_desk)  # password accepted, code not yet typed
+    consultation = make_request()
+    response = client.post(outcome_url(consultation), {"outcome": "reached"})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("new", 0)
+    assert not Note.objects.exists()
+
+
 def test_an_outcome_needs_the_csrf_token_and_a_post(front_desk):
     strict = sign_in_verified(Client(enforce_csrf_checks=True), front_desk)
     consultation = make_request()
