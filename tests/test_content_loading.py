@@ -104,11 +104,13 @@ def test_a_page_loaded_before_a_later_field_still_receives_fixes(db, content_cop
 
 
 def test_a_staff_change_to_the_relation_is_kept(db, content_copy):
+    # The file links Bell's palsy to every treatment, so the change staff can make is to unlink one.
     content_loader.load_all()
     condition = Condition.objects.get(slug="bells-palsy")
-    condition.treatments.add(Treatment.objects.get(slug="gracilis-muscle-transfer"))
-    content_loader.load_all()
     assert condition.treatments.filter(slug="gracilis-muscle-transfer").exists()
+    condition.treatments.remove(Treatment.objects.get(slug="gracilis-muscle-transfer"))
+    content_loader.load_all()
+    assert not condition.treatments.filter(slug="gracilis-muscle-transfer").exists()
 
 
 def test_loading_keeps_an_edited_practice_identity(db):

@@ -214,8 +214,20 @@ def test_a_public_page_that_sets_a_cookie_is_never_stored(db, client):
 
 
 def test_the_cache_backend_keeps_one_redis_client_per_pool():
-    # Django's own backend builds a client, with redis-py's ~170 callbacks, on every call.
+    # Django's own backend builds a client, with redis-py's ~170 callbacks, on every call. With a
+    # primary and a replica, writes and reads each have a pool: each keeps its own client, bound to
+    # that pool (one client for both would send writes to the replica).
     from django.core.cache import cache
 
+    from clinic_site.redis_cache import RedisCache
+
+    backend = RedisCache(["redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/14"], {})._cache
+    writer, reader = backend.get_client(write=True), backend.get_client()
+    assert writer.connection_pool is backend._get_connection_pool(True)
+    assert reader.connection_pool is backend._get_connection_pool(False)
+    assert writer.connection_pool is not reader.connection_pool
+    assert backend.get_client(write=True) is writer and backend.get_client() is reader
+    # The shared client is the one the site's cache uses, and it works.
+    cache.set("one-client", "kept")
+    assert cache.get("one-client") == "kept"
     assert cache._cache.get_client() is cache._cache.get_client()
-    assert cache._cache.get_client(write=True) is cache._cache.get_client()
