@@ -29,7 +29,7 @@ def test_the_bells_palsy_page_shows_its_heading_the_emergency_line_and_do_this_t
     phone.goto(live_server.url + "/conditions/bells-palsy/")
     assert in_first_screen(phone.get_by_role("heading", level=1, name="Bell's palsy"))
     assert in_first_screen(phone.get_by_role("heading", name="Do this today"))
-    assert in_first_screen(phone.get_by_role("link", name="Call 911 now"))
+    assert in_first_screen(phone.locator(".urgent-bar").get_by_role("link", name="Call 911 now"))
     box = phone.locator(".do-today")
     assert "steroid tablets" in box.inner_text() and "today" in box.inner_text()
     # The full tiers stay on the page, every tier shown, none folded away.

@@ -395,8 +395,11 @@ GENERAL = (
     "slow-worsening",
     "comes-back",
 )
+# A form that says symptoms began in the last 3 days, and its confirmation: what matters with new
+# symptoms, short enough to print with the confirmation on one page.
+NEW_SYMPTOMS = ("both-sides-spreading", "head-injury", "new-weakness", "ear-rash", "eye-red")
 # The one line at the top of every page (templates/includes/urgent_bar.html), for the sudden-droop row.
-BAR_QUESTION = _("Face drooping suddenly, on one side or both, or not sure?")
+BAR_QUESTION = _("Sudden face droop, one side or both, or not sure?")
 
 SOURCES = {
     "MAYO-FAST": {
@@ -469,8 +472,8 @@ SOURCES = {
         "url": "https://www.facialnervecenter.org/eye-care",
     },
     "AAFPS": {
-        "label": "American Academy of Facial Plastic and Reconstructive Surgery: Facial paralysis",
-        "url": "https://www.aafprs.org/Patients/Procedures/Facial_Paralysis.aspx",
+        "label": "Australasian facial plastic practice: Eye care routine in facial palsy",
+        "url": "https://www.aafps.com.au/procedures/eye-care-routine-in-facial-palsy/",
     },
     "MALIK12": {
         "label": "Archives of Disease in Childhood: Facial paralysis in a child (2012)",

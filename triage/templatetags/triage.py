@@ -15,6 +15,12 @@ def urgent_rows(page=None):
 
 
 @register.simple_tag
+def new_symptom_rows():
+    """The rows for someone whose symptoms began in the last few days (the form's guidance, the confirmation)."""
+    return table.expand(table.NEW_SYMPTOMS)
+
+
+@register.simple_tag
 def urgent_groups(rows, kind=table.SIGN):
     return table.grouped(rows, kind)
 
