@@ -5,6 +5,7 @@ never put in a URL and never logged."""
 import logging
 import re
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -445,3 +446,86 @@ def test_the_home_page_links_to_the_page_in_its_first_screen(client, content):
 def test_condition_pages_link_to_the_page_by_the_urgent_box(client, content, slug):
     html = client.get(f"/conditions/{slug}/").content.decode()
     assert html.index('class="urgent-notice"') < html.index(f'href="{URL}"')
+
+
+# ---- In a real browser, with and without JavaScript, on a 320 px wide screen ----
+
+NARROW = {"width": 320, "height": 720}
+
+
+@pytest.fixture
+def narrow(browser):
+    contexts = []
+
+    def open_page(javascript=True):
+        context = browser.new_context(viewport=NARROW, java_script_enabled=javascript)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def answer_in_browser(page, live_server, onset, who="me"):
+    page.goto(live_server.url + URL)
+    if onset == "2 days":
+        page.fill("#id_onset_date", (timezone.localdate() - timedelta(days=2)).isoformat())
+    else:
+        page.fill("#id_onset_amount", "3")
+        page.select_option("#id_onset_unit", "years")
+    page.check("#id_side_0")
+    page.check("#id_who_0" if who == "me" else "#id_who_1")
+    with page.expect_navigation():
+        page.click("#triage-form button[type=submit]")
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_content")
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+@pytest.mark.parametrize("onset", ["2 days", "3 years"])
+def test_a_browser_gets_the_answer_with_no_query_string_no_row_written_and_nothing_logged(
+    narrow, live_server, axe, caplog, javascript, onset
+):
+    page = narrow(javascript)
+    page.goto(live_server.url + URL)
+    # axe runs in the page's JavaScript, so only with it on; the markup is the same either way.
+    if javascript:
+        assert axe(page) == []
+        # Only the signs for the person chosen show; without JavaScript every group shows.
+        page.check("#id_who_0")
+        assert page.locator("[data-audience=child]").is_hidden()
+        assert page.locator("[data-audience=adult]").is_visible()
+    before = row_counts()
+    with caplog.at_level(logging.DEBUG):
+        answer_in_browser(page, live_server, onset)
+    tier, rows, timeline = EXPECTED[onset, guide.ME]
+    assert page.locator("[data-answer-tier]").get_attribute("data-answer-tier") == tier
+    shown = page.locator("[data-window]")
+    assert {
+        shown.nth(i).get_attribute("data-window"): shown.nth(i).get_attribute("data-state")
+        for i in range(shown.count())
+    } == timeline
+    for key in rows:
+        assert page.locator(f"[data-situation='{key}']").count() >= 1
+    assert urlsplit(page.url).query == ""
+    assert page.url == live_server.url + URL
+    assert row_counts() == before
+    assert_not_logged(caplog.text)
+    if javascript:
+        assert axe(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_content")
+def test_the_request_button_lands_on_the_consultation_form_pre_selected(narrow, live_server, axe):
+    page = narrow()
+    answer_in_browser(page, live_server, "2 days", who="child")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Request a consultation").click()
+    assert urlsplit(page.url).path == "/consultation/"
+    assert urlsplit(page.url).query == ""
+    assert page.locator("input[name=onset][value='3-days']").is_checked()
+    assert page.locator("input[name=for_whom][value=child]").is_checked()
+    assert page.locator(".is-invalid").count() == 0
+    assert axe(page) == []
