@@ -529,3 +529,25 @@ def test_the_request_button_lands_on_the_consultation_form_pre_selected(narrow, 
     assert page.locator("input[name=for_whom][value=child]").is_checked()
     assert page.locator(".is-invalid").count() == 0
     assert axe(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_content")
+def test_the_answer_prints_on_one_page_without_the_form(narrow, live_server):
+    page = narrow()
+    page.goto(live_server.url + URL)
+    # A long answer: the first days, with two signs ticked.
+    page.fill("#id_onset_amount", "1")
+    page.check("#id_side_0")
+    page.check("#id_who_0")
+    for key in ("ear-rash", "eye-red"):
+        page.check(f"input[name=signs][value='{key}']")
+    with page.expect_navigation():
+        page.click("#triage-form button[type=submit]")
+    page.emulate_media(media="print")
+    assert page.locator("[data-answer-tier]").is_visible()
+    assert page.locator(".triage-answer__summary").is_visible()
+    for hidden in ("#triage-form", ".triage-answer__request", ".site-menu", ".site-footer"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    pdf = page.pdf(format="Letter", print_background=False)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
