@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from consultations.choices import ForWhom, Onset
 from consultations.models import RateLimitHit
+from tests.conftest import Traffic
+from tests.test_browser_pages import NO_SIDEWAYS_SCROLL, TEXT_BUDGET_BYTES
 from triage import forms, guide, table
 
 URL = "/what-should-i-do-now/"
@@ -490,6 +492,9 @@ def test_a_browser_gets_the_answer_with_no_query_string_no_row_written_and_nothi
     narrow, live_server, axe, caplog, javascript, onset
 ):
     page = narrow(javascript)
+    traffic = Traffic(page, live_server.url)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.url + URL)
     # axe runs in the page's JavaScript, so only with it on; the markup is the same either way.
     if javascript:
@@ -514,8 +519,12 @@ def test_a_browser_gets_the_answer_with_no_query_string_no_row_written_and_nothi
     assert page.url == live_server.url + URL
     assert row_counts() == before
     assert_not_logged(caplog.text)
+    assert traffic.foreign == []
+    assert traffic.transferred_as("document", "stylesheet", "script") <= TEXT_BUDGET_BYTES
     if javascript:
         assert axe(page) == []
+        assert page.evaluate(NO_SIDEWAYS_SCROLL)
+        assert not [text for text in console if "Content Security Policy" in text]
 
 
 @pytest.mark.browser
