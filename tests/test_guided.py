@@ -5,7 +5,7 @@ never put in a URL and never logged."""
 import logging
 import re
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import connection
@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from consultations.choices import ForWhom, Onset
 from consultations.models import RateLimitHit
+from tests.conftest import Traffic
+from tests.test_browser_pages import NO_SIDEWAYS_SCROLL, TEXT_BUDGET_BYTES
 from triage import forms, guide, table
 
 URL = "/what-should-i-do-now/"
@@ -424,7 +426,9 @@ def test_the_request_button_pre_selects_the_consultation_form_without_a_submissi
 
 @pytest.mark.django_db
 def test_unknown_pre_selections_are_dropped(client):
-    html = prefill(client, {"prefill": "1", "onset": "ages", "for_whom": "<b>"}).content.decode()
+    response = prefill(client, {"prefill": "1", "onset": "ages", "for_whom": "<b>"})
+    html = response.content.decode()
+    assert response.context["form"].initial == {}
     assert "There is a problem" not in html
     assert not re.search(r'name="(onset|for_whom)"[^>]*checked', html)
 
@@ -451,3 +455,115 @@ def test_the_home_page_links_to_the_page_in_its_first_screen(client, content):
 def test_condition_pages_link_to_the_page_by_the_urgent_box(client, content, slug):
     html = client.get(f"/conditions/{slug}/").content.decode()
     assert html.index('class="urgent-notice"') < html.index(f'href="{URL}"')
+
+
+# ---- In a real browser, with and without JavaScript, on a 320 px wide screen ----
+
+NARROW = {"width": 320, "height": 720}
+
+
+@pytest.fixture
+def narrow(browser):
+    contexts = []
+
+    def open_page(javascript=True):
+        context = browser.new_context(viewport=NARROW, java_script_enabled=javascript)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def answer_in_browser(page, live_server, onset, who="me"):
+    page.goto(live_server.url + URL)
+    if onset == "2 days":
+        page.fill("#id_onset_date", (timezone.localdate() - timedelta(days=2)).isoformat())
+    else:
+        page.fill("#id_onset_amount", "3")
+        page.select_option("#id_onset_unit", "years")
+    page.check("#id_side_0")
+    page.check("#id_who_0" if who == "me" else "#id_who_1")
+    with page.expect_navigation():
+        page.click("#triage-form button[type=submit]")
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_content")
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+@pytest.mark.parametrize("onset", ["2 days", "3 years"])
+def test_a_browser_gets_the_answer_with_no_query_string_no_row_written_and_nothing_logged(
+    narrow, live_server, axe, caplog, javascript, onset
+):
+    page = narrow(javascript)
+    traffic = Traffic(page, live_server.url)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(live_server.url + URL)
+    # axe runs in the page's JavaScript, so only with it on; the markup is the same either way.
+    if javascript:
+        assert axe(page) == []
+        # Only the signs for the person chosen show; without JavaScript every group shows.
+        page.check("#id_who_0")
+        assert page.locator("[data-audience=child]").is_hidden()
+        assert page.locator("[data-audience=adult]").is_visible()
+    before = row_counts()
+    with caplog.at_level(logging.DEBUG):
+        answer_in_browser(page, live_server, onset)
+    tier, rows, timeline = EXPECTED[onset, guide.ME]
+    assert page.locator("[data-answer-tier]").get_attribute("data-answer-tier") == tier
+    shown = page.locator("[data-window]")
+    assert {
+        shown.nth(i).get_attribute("data-window"): shown.nth(i).get_attribute("data-state")
+        for i in range(shown.count())
+    } == timeline
+    for key in rows:
+        assert page.locator(f"[data-situation='{key}']").count() >= 1
+    assert urlsplit(page.url).query == ""
+    assert page.url == live_server.url + URL
+    assert row_counts() == before
+    assert_not_logged(caplog.text)
+    assert traffic.foreign == []
+    assert traffic.transferred_as("document", "stylesheet", "script") <= TEXT_BUDGET_BYTES
+    if javascript:
+        assert axe(page) == []
+        assert page.evaluate(NO_SIDEWAYS_SCROLL)
+        assert not [text for text in console if "Content Security Policy" in text]
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_content")
+def test_the_request_button_lands_on_the_consultation_form_pre_selected(narrow, live_server, axe):
+    page = narrow()
+    answer_in_browser(page, live_server, "2 days", who="child")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Request a consultation").click()
+    assert urlsplit(page.url).path == "/consultation/"
+    assert urlsplit(page.url).query == ""
+    assert page.locator("input[name=onset][value='3-days']").is_checked()
+    assert page.locator("input[name=for_whom][value=child]").is_checked()
+    assert page.locator(".is-invalid").count() == 0
+    assert axe(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_content")
+def test_the_answer_prints_on_one_page_without_the_form(narrow, live_server):
+    page = narrow()
+    page.goto(live_server.url + URL)
+    # A long answer: the first days, with two signs ticked.
+    page.fill("#id_onset_amount", "1")
+    page.check("#id_side_0")
+    page.check("#id_who_0")
+    for key in ("ear-rash", "eye-red"):
+        page.check(f"input[name=signs][value='{key}']")
+    with page.expect_navigation():
+        page.click("#triage-form button[type=submit]")
+    page.emulate_media(media="print")
+    assert page.locator("[data-answer-tier]").is_visible()
+    assert page.locator(".triage-answer__summary").is_visible()
+    for hidden in ("#triage-form", ".triage-answer__request", ".site-menu", ".site-footer"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    pdf = page.pdf(format="Letter", print_background=False)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

@@ -221,6 +221,10 @@ class Assessment:
         return self.answers.doctor_seen
 
     @property
+    def ticked_rows(self):
+        return [table.BY_KEY[key] for key in self.answers.signs]
+
+    @property
     def side_text(self):
         return SIDE_TEXT[self.answers.side]
 
