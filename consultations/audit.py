@@ -1,15 +1,14 @@
 """Every look at or change to consultation requests in the admin goes on the audit trail.
 
-One mixin for the ModelAdmin, so no page can forget: the list (plain, filtered by any URL parameter,
-or searched), each opened request and its history, every action (export included), each change and
-each deletion. It records who and when, what was asked (filter lookups by name, a search as a keyed
-hash, never the words typed) and the references of the requests actually shown.
+Called from the request admin's hooks (consultations/admin.py), one per kind of page, so no page
+can forget: the list (plain, filtered by any URL parameter, or searched), each opened request and
+its history, every action (export included), each change and each deletion. It records who and
+when, what was asked (filter lookups by name, a search as a keyed hash, never the words typed) and
+the references of the requests actually shown.
 """
 
 import dataclasses
 import functools
-
-from django.contrib.admin.options import ActionLocation
 
 from consultations.client_address import keyed_hash
 from consultations.models import AuditEntry
@@ -36,51 +35,34 @@ def _audited(action):
     return run
 
 
-class AuditedAdminMixin:
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if changelist is not None:
-            # The page's own result list: iterating it here fills the cache the template then uses.
-            shown = [consultation.reference for consultation in changelist.result_list]
-            filters = sorted(changelist.get_filters_params())
-            action = Action.SEARCH if changelist.query else Action.FILTER if filters else Action.LIST
-            AuditEntry.record(
-                request.user,
-                action,
-                shown,
-                filters=",".join(filters)[:500],
-                search_digest=search_digest(changelist.query) if changelist.query else "",
-            )
-        return response
+def audited_actions(actions):
+    """The admin's actions, each wrapped to record what it was run on (and an export as an export)."""
+    return {name: dataclasses.replace(action, func=_audited(action.func)) for name, action in actions.items()}
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # A page with the request on it: the first look, or the form shown again with an error.
-        original = (getattr(response, "context_data", None) or {}).get("original")
-        if original is not None:
-            AuditEntry.record(request.user, Action.VIEW, [original.reference])
-        return response
 
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        shown = (getattr(response, "context_data", None) or {}).get("object")
-        if shown is not None:
-            AuditEntry.record(request.user, Action.HISTORY, [shown.reference])
-        return response
+def record_list(request, changelist, shown):
+    """A list page: plain, filtered (lookups by name, never values) or searched (a keyed hash of the words)."""
+    filters = sorted(changelist.get_filters_params())
+    action = Action.SEARCH if changelist.query else Action.FILTER if filters else Action.LIST
+    AuditEntry.record(
+        request.user,
+        action,
+        [consultation.reference for consultation in shown],
+        filters=",".join(filters)[:500],
+        search_digest=search_digest(changelist.query) if changelist.query else "",
+    )
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        return {name: dataclasses.replace(action, func=_audited(action.func)) for name, action in actions.items()}
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        AuditEntry.record(request.user, Action.CHANGE, [obj.reference], detail=",".join(form.changed_data)[:300])
+def record_page(request, response, action, key):
+    """A page with one request on it (response.context_data[key]); nothing if it did not show one."""
+    shown = (getattr(response, "context_data", None) or {}).get(key)
+    if shown is not None:
+        AuditEntry.record(request.user, action, [shown.reference])
 
-    def delete_model(self, request, obj):
-        AuditEntry.record(request.user, Action.DELETE, [obj.reference])
-        super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):
-        AuditEntry.record(request.user, Action.DELETE, queryset.values_list("reference", flat=True))
-        super().delete_queryset(request, queryset)
+def record_change(request, obj, form):
+    AuditEntry.record(request.user, Action.CHANGE, [obj.reference], detail=",".join(form.changed_data)[:300])
+
+
+def record_deletion(request, references):
+    AuditEntry.record(request.user, Action.DELETE, references)

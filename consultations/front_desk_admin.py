@@ -1,6 +1,6 @@
 """The front desk's side of the request admin: list columns, saved views, the panel on a request's
 page and its one-click outcomes. The rules themselves live in queue.py, earlier.py and outcomes.py;
-this module only shows them. Mixed into ConsultationRequestAdmin (admin.py), before the audit mixin.
+this module only shows them. ConsultationRequestAdmin (admin.py) calls it from its hooks.
 """
 
 from django.contrib import admin, messages
@@ -124,108 +124,79 @@ class QueueChangeList(ChangeList):
         return super().get_ordering_field_columns()
 
 
-class FrontDeskAdminMixin:
-    def get_changelist(self, request, **kwargs):
-        return QueueChangeList
+def earlier_link(model_admin, obj):
+    """The "earlier requests" cell: a link to the list of just those, by this request's id (never its phone)."""
+    found = getattr(obj, "earlier_found", None)
+    if not found:
+        return "—"
+    url = reverse(f"{model_admin.admin_site.name}:consultations_consultationrequest_changelist")
+    label = ngettext("%(count)d earlier request", "%(count)d earlier requests", len(found)) % {"count": len(found)}
+    return format_html('<a href="{}?earlier_than={}">{}</a>', url, obj.pk, label)
 
-    def get_ordering(self, request):
-        return queue.ordering()
 
-    @admin.display(description=_("priority"))
-    def time_sensitive(self, obj):
-        return time_sensitive_tag(obj)
+def prepare_rows(request, shown):
+    """Give each request on a list page its earlier requests and the practice (for the due column).
 
-    @admin.display(description=_("due"))
-    def due(self, obj):
-        # Not sortable by itself: the list is in due order already, and "received" sorts the same way.
-        # The practice is read once for the page (changelist_view), not once a row.
-        return due_html(obj, obj.practice)
+    `shown` is the page's own result list, which the template reads next: the earlier requests are
+    looked up once for the page (and recorded), the practice read once, not once a row.
+    """
+    found = earlier.find(shown)
+    practice = practice_for(request)
+    for consultation in shown:
+        consultation.earlier_found = found.get(consultation.pk, [])
+        consultation.practice = practice
+    earlier.record(request.user, found, shown)
 
-    @admin.display(description=_("how to reach"))
-    def how_to_reach(self, obj):
-        return how_to_reach_html(obj)
 
-    @admin.display(description=_("phone"))
-    def phone_link(self, obj):
-        return phones.tel_link(obj.phone) or "—"
+def change_form_context(model_admin, request, obj):
+    """The Front desk panel and the notes so far, for a request's page."""
+    found = earlier.find([obj])
+    earlier.record(request.user, found, [obj])
+    may_record = model_admin.has_change_permission(request, obj) and outcomes.can_record(obj)
+    site = model_admin.admin_site.name
+    return {
+        "front_desk": {
+            "time_sensitive": time_sensitive_tag(obj),
+            "due": due_html(obj, practice_for(request)),
+            "how_to_reach": how_to_reach_html(obj),
+            "attempts": obj.contact_attempts,
+            "earlier": [
+                (reverse(f"{site}:consultations_consultationrequest_change", args=[e.pk]), e)
+                for e in found.get(obj.pk, [])
+            ],
+            "outcomes": list(outcomes.OUTCOMES.values()) if may_record else [],
+            "outcome_url": reverse(f"{site}:{OUTCOME_URL_NAME}", args=[obj.pk]),
+        },
+        # Notes so far, read-only above the box for a new one (None: not the user's to see).
+        "notes": list(obj.notes.select_related("author")) if request.user.has_perm("consultations.view_note") else None,
+    }
 
-    @admin.display(description=_("earlier requests"))
-    def earlier_requests(self, obj):
-        found = getattr(obj, "earlier_found", None)
-        if not found:
-            return "—"
-        url = reverse(f"{self.admin_site.name}:consultations_consultationrequest_changelist")
-        label = ngettext("%(count)d earlier request", "%(count)d earlier requests", len(found)) % {"count": len(found)}
-        return format_html('<a href="{}?earlier_than={}">{}</a>', url, obj.pk, label)
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if changelist is not None:
-            # The result list is filled already (the audit mixin read it); the template reads
-            # these same objects, so each row carries its earlier requests to the column above.
-            shown = list(changelist.result_list)
-            found = earlier.find(shown)
-            practice = practice_for(request)
-            for consultation in shown:
-                consultation.earlier_found = found.get(consultation.pk, [])
-                consultation.practice = practice
-            earlier.record(request.user, found, shown)
-        return response
+def outcome_urls(model_admin):
+    # admin_view: only staff the admin answers (past the second factor), with the CSRF check.
+    view = model_admin.admin_site.admin_view(model_admin.outcome_view)
+    return [path("<path:object_id>/outcome/", view, name=OUTCOME_URL_NAME)]
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context.update(self._front_desk_context(request, obj))
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _front_desk_context(self, request, obj):
-        found = earlier.find([obj])
-        earlier.record(request.user, found, [obj])
-        may_record = self.has_change_permission(request, obj) and outcomes.can_record(obj)
-        return {
-            "front_desk": {
-                "time_sensitive": time_sensitive_tag(obj),
-                "due": due_html(obj, practice_for(request)),
-                "how_to_reach": how_to_reach_html(obj),
-                "attempts": obj.contact_attempts,
-                "earlier": [
-                    (reverse(f"{self.admin_site.name}:consultations_consultationrequest_change", args=[e.pk]), e)
-                    for e in found.get(obj.pk, [])
-                ],
-                "outcomes": list(outcomes.OUTCOMES.values()) if may_record else [],
-                "outcome_url": reverse(f"{self.admin_site.name}:{OUTCOME_URL_NAME}", args=[obj.pk]),
-            },
-            # Notes so far, read-only above the box for a new one (None: not the user's to see).
-            "notes": list(obj.notes.select_related("author"))
-            if request.user.has_perm("consultations.view_note")
-            else None,
-        }
-
-    def get_urls(self):
-        outcome = path(
-            "<path:object_id>/outcome/", self.admin_site.admin_view(self.outcome_view), name=OUTCOME_URL_NAME
+def outcome_view(model_admin, request, object_id):
+    """POST only (admin_view adds the CSRF check); needs permission to change this request."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
+        raise Http404(gettext("No consultation request with that id."))
+    if not model_admin.has_change_permission(request, obj):
+        raise PermissionDenied
+    try:
+        consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user)
+    except outcomes.OutcomeRefused as refused:
+        model_admin.message_user(request, str(refused), messages.ERROR)
+    else:
+        model_admin.log_change(request, consultation, gettext("Recorded: %(outcome)s") % {"outcome": outcome.label})
+        model_admin.message_user(
+            request,
+            gettext("Recorded “%(outcome)s”: a note, one more attempt, status %(status)s.")
+            % {"outcome": outcome.label, "status": consultation.get_status_display().lower()},
+            messages.SUCCESS,
         )
-        return [outcome, *super().get_urls()]
-
-    def outcome_view(self, request, object_id):
-        """POST only (admin_view adds the CSRF check); needs permission to change this request."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404(gettext("No consultation request with that id."))
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        try:
-            consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user)
-        except outcomes.OutcomeRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-        else:
-            self.log_change(request, consultation, gettext("Recorded: %(outcome)s") % {"outcome": outcome.label})
-            self.message_user(
-                request,
-                gettext("Recorded “%(outcome)s”: a note, one more attempt, status %(status)s.")
-                % {"outcome": outcome.label, "status": consultation.get_status_display().lower()},
-                messages.SUCCESS,
-            )
-        return redirect(f"{self.admin_site.name}:consultations_consultationrequest_change", obj.pk)
+    return redirect(f"{model_admin.admin_site.name}:consultations_consultationrequest_change", obj.pk)

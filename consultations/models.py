@@ -1,9 +1,14 @@
+import logging
+from contextlib import nullcontext
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.sql import Query
+from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +26,8 @@ from consultations.choices import (
 )
 from consultations.storage import photo_storage
 
+logger = logging.getLogger(__name__)
+
 
 class ConsultationRequestQuerySet(models.QuerySet):
     def overdue(self, now=None):
@@ -35,6 +42,50 @@ class ConsultationRequestQuerySet(models.QuerySet):
 
     def with_failed_mail(self):
         return self.filter(deliveries__failed_at__isnull=False).distinct()
+
+
+def validate_check_constraints_at_once(instance, exclude=None, using=DEFAULT_DB_ALIAS):
+    """Model.validate_constraints, with every CheckConstraint asked of the database in one query.
+
+    Django checks each constraint with a query of its own (Q.check), in a savepoint of its own: 13
+    checks made 33 statements for every request a patient sent. One SELECT with one column per
+    condition gives the same answers. Errors are collected as Django collects them (by field where
+    the message belongs to one, else for the whole form); constraints on excluded fields are
+    skipped, as Django skips them. Other kinds of constraint are validated by Django, one by one.
+    """
+    model = type(instance)
+    errors = {}
+    checks = []
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            try:
+                constraint.validate(model, instance, exclude=exclude, using=using)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        # Django's own test for "refers to an excluded field" (CheckConstraint.validate uses it too).
+        elif not (exclude and constraint._expression_refs_exclude(model, constraint.condition, exclude)):
+            checks.append(constraint)
+    if checks:
+        query = Query(None)
+        for name, value in instance._get_field_expression_map(meta=model._meta, exclude=exclude).items():
+            query.add_annotation(value if hasattr(value, "resolve_expression") else Value(value), name, select=False)
+        for number, constraint in enumerate(checks):
+            # A check constraint passes when its condition is unknown (NULL), as in the database itself.
+            passes = Coalesce(constraint.condition, True, output_field=models.BooleanField())
+            query.add_annotation(passes, f"check_{number}")
+        try:
+            with transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext():
+                passed = query.get_compiler(using=using).execute_sql(SINGLE)
+        except DatabaseError:
+            # As Q.check: a condition the database cannot evaluate here is left to the database's own check.
+            logger.warning("Could not check the constraints of %s in one query", model.__name__, exc_info=True)
+            passed = [True] * len(checks)
+        for constraint, ok in zip(checks, passed, strict=True):
+            if not ok:
+                error = ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+                errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _choices_check(field, choices, blank=False):
@@ -150,6 +201,9 @@ class ConsultationRequest(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def validate_constraints(self, exclude=None):
+        validate_check_constraints_at_once(self, exclude)
 
     @property
     def is_urgent(self):

@@ -82,10 +82,13 @@ def take_slot(address):
 def _take(key, limit):
     now = timezone.now()
     with transaction.atomic():
-        bucket, _ = RateLimitBucket.objects.get_or_create(key=key)
-        bucket = RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
-        bucket.hits.filter(at__lt=_window_start(now)).delete()
-        if bucket.hits.count() >= limit:
+        # One statement for a new client and a known one alike (INSERT … ON CONFLICT DO NOTHING),
+        # then the row is locked: takes for one client are counted one after another.
+        RateLimitBucket.objects.bulk_create([RateLimitBucket(key=key)], ignore_conflicts=True)
+        bucket = RateLimitBucket.objects.select_for_update().get(key=key)
+        # Only hits inside the window count; older ones are deleted by the daily clean-up (prune),
+        # not here on every post.
+        if bucket.hits.filter(at__gte=_window_start(now)).count() >= limit:
             return False
         RateLimitHit.objects.create(bucket=bucket, at=now)
         return True

@@ -1,15 +1,34 @@
 """Requests sent at the same moment, and a rate limit shared by several server processes."""
 
+import http.client
 import threading
+import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils.crypto import get_random_string
 from django_tasks_db.models import DBTaskResult
 
-from consultations.models import ConsultationRequest, Delivery
-from tests.consultation_fixtures import FormClient, answers, database_env, free_port, smtp, start_gunicorn  # noqa: F401
+from consultations.groups import FRONT_DESK
+from consultations.models import AuditEntry, ConsultationRequest, Delivery
+from tests.consultation_fixtures import (  # noqa: F401 (smtp is a fixture)
+    FormClient,
+    answers,
+    database_env,
+    free_port,
+    make_request,
+    smtp,
+    start_gunicorn,
+)
 from tests.servers import stop
+from tests.staff_fixtures import sign_in_verified
 
 CLIENTS = 50
 
@@ -145,3 +164,73 @@ def test_many_requests_from_one_address_at_once_share_one_limit(contention_serve
     statuses = all_at_once(CONTENDERS, lambda number: clients[number].get_form(), send)
     assert sorted(statuses) == [302] * 5 + [429] * (CONTENDERS - 5)
     assert ConsultationRequest.objects.count() == 5
+
+
+# Two people recording an outcome on one request at the same moment.
+
+
+@pytest.fixture
+def staff_server(live_content):
+    port = free_port()
+    server = start_gunicorn(port, database_env(), workers=2)
+    yield port
+    stop(server)
+
+
+def click_outcome(port, consultation, outcome, session, csrf):
+    """The outcome button's POST, as the browser of a signed-in member of staff sends it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    cookies = f"{django_settings.SESSION_COOKIE_NAME}={session}; {django_settings.CSRF_COOKIE_NAME}={csrf}"
+    connection.request(
+        "POST",
+        f"/admin/consultations/consultationrequest/{consultation.pk}/outcome/",
+        body=urllib.parse.urlencode({"outcome": outcome, "csrfmiddlewaretoken": csrf}),
+        headers={"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def waiting_for_a_lock(database):
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{database}", autocommit=True) as observer:
+        row = observer.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'", [database]
+        ).fetchone()
+    return row[0]
+
+
+def test_two_outcomes_clicked_at_once_count_two_attempts(staff_server):
+    """Two clicks that reach two server processes together: both counted, both notes kept.
+
+    The request's row is held by a transaction of the test's own while both clicks arrive, so both
+    are under way before either can write; then it is let go. Each click must read the count the
+    other wrote (the row lock in outcomes.record): read at once, both would write 0 + 1.
+    """
+    desk = User.objects.create_user("desk", password="a long staff password", is_staff=True)
+    desk.groups.add(Group.objects.get(name=FRONT_DESK))
+    signed_in = sign_in_verified(Client(), desk)
+    session = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
+    csrf = get_random_string(32)
+    consultation = make_request()
+    database = connection.settings_dict["NAME"]
+
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{database}") as holder:
+        holder.execute("SELECT id FROM consultations_consultationrequest WHERE id = %s FOR UPDATE", [consultation.pk])
+        with ThreadPoolExecutor(2) as pool:
+            clicks = [
+                pool.submit(click_outcome, staff_server, consultation, outcome, session, csrf)
+                for outcome in ("voicemail", "emailed")
+            ]
+            deadline = time.monotonic() + 30
+            while waiting_for_a_lock(database) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert waiting_for_a_lock(database) == 2, "both clicks should be waiting for the request's row"
+            holder.commit()
+            statuses = [click.result(timeout=60) for click in clicks]
+
+    assert statuses == [302, 302]
+    consultation.refresh_from_db()
+    assert consultation.contact_attempts == 2
+    assert sorted(consultation.notes.values_list("text", flat=True)) == ["E-mailed", "No answer, voicemail left"]
+    assert AuditEntry.objects.filter(action="outcome").count() == 2

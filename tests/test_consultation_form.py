@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -494,6 +497,56 @@ def test_the_database_refuses_a_time_of_day_for_e_mail(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_request(preferred_contact="email", best_time="morning")
     assert make_request(preferred_contact="phone", best_time="morning").best_time == "morning"
+
+
+def test_a_request_is_stored_in_35_queries_its_checks_asked_in_one(client, content, settings):
+    """The first request from a client, stored: rate limit and attempt, token and duplicate lookups,
+    the form's choices, the model's check constraints (one query for all 13), the row, its mail."""
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(URL, post_data()).status_code == 302
+    assert len(queries) <= 35, "\n".join(query["sql"][:100] for query in queries.captured_queries)
+    assert sum('AS "check_0"' in query["sql"] for query in queries.captured_queries) == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": "", "email": "", "phone": "", "best_time": "morning", "consent_to_contact": False},
+        {"preferred_contact": "phone", "phone": "", "status": "lost", "onset": "never"},
+        {"preferred_contact": "fax", "for_whom": "dog", "privacy_notice_version": ""},
+        {},
+    ],
+)
+def test_the_checks_asked_in_one_query_find_what_django_finds_one_by_one(db, fields):
+    consultation = ConsultationRequest(
+        **{
+            "reference": "FN-TEST-0001",
+            "name": "Ada Example",
+            "email": "ada@example.com",
+            "phone": "+12025550143",
+            "preferred_contact": "email",
+            "onset": "6-months",
+            "patient_type": "new",
+            "consent_to_contact": True,
+            "privacy_notice_version": "1",
+            **fields,
+        }
+    )
+    one_by_one = set()
+    for constraint in ConsultationRequest._meta.constraints:
+        try:
+            constraint.validate(ConsultationRequest, consultation)
+        except ValidationError as error:
+            one_by_one.update(error.messages)
+    try:
+        consultation.validate_constraints()
+    except ValidationError as error:
+        at_once = set(error.messages)
+    else:
+        at_once = set()
+    assert at_once == one_by_one
+    assert bool(fields) == bool(at_once)
 
 
 def test_what_bothers_is_stored_once_each_in_the_forms_order(client, content, gates_off):
