@@ -1,5 +1,3 @@
-import phonenumbers
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth import get_user_model
@@ -300,12 +298,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         filtered = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # Phones are stored in international form; find them however staff type the number.
-        try:
-            number = phonenumbers.parse(search_term, settings.CLINIC_PHONE_REGION)
-        except phonenumbers.NumberParseException:
+        number = phones.parse_typed(search_term)
+        if number is None:
             return queryset, may_have_duplicates
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return queryset | filtered.filter(phone=e164), may_have_duplicates
+        return queryset | filtered.filter(phone=phones.stored_form(number)), may_have_duplicates
 
     def save_model(self, request, obj, form, change):
         obj.staff_changed_at = timezone.now()

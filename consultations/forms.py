@@ -1,10 +1,10 @@
 import phonenumbers
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
+from consultations import phones
 from consultations.choices import Bother, ContactMethod, HeardFrom, Onset, PatientType
 from consultations.models import ConsultationRequest
 from consultations.photo_forms import PhotoFields
@@ -221,16 +221,13 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         raw = self.cleaned_data["phone"].strip()
         if not raw:
             return ""
-        try:
-            number = phonenumbers.parse(raw, settings.CLINIC_PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            number = None
+        number = phones.parse_typed(raw)
         if number is None or not phonenumbers.is_valid_number(number):
             raise forms.ValidationError(
                 _("Enter a phone number we can call, like 202 555 0143, or +44 20 7946 0958 from abroad."),
                 code="invalid_phone",
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phones.stored_form(number)
 
     def clean(self):
         cleaned = super().clean()

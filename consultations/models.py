@@ -1,7 +1,6 @@
 import logging
 from contextlib import nullcontext
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
@@ -12,6 +11,7 @@ from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations import phones
 from consultations.choices import (
     NO_MAIL_STATUSES,
     Bother,
@@ -218,15 +218,7 @@ class ConsultationRequest(models.Model):
     @property
     def phone_display(self):
         """The stored international number as people write it: national form for numbers at home."""
-        if not self.phone:
-            return ""
-        try:
-            number = phonenumbers.parse(self.phone)
-        except phonenumbers.NumberParseException:
-            return self.phone
-        home = phonenumbers.region_code_for_number(number) == settings.CLINIC_PHONE_REGION
-        style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        return phonenumbers.format_number(number, style)
+        return phones.readable(self.phone) if self.phone else ""
 
 
 class DeliveryKind(models.TextChoices):
