@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic_site.privacy import NOTICE_VERSION
-from consultations import rate_limit
+from consultations import questions, rate_limit
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.photos import FIELD_NAMES as PHOTO_FIELDS
@@ -17,22 +17,8 @@ from consultations.photos import PhotoFiles
 from consultations.references import new_reference
 from consultations.tasks import owe_notices
 
-# Fields whose values make two requests "the same request" when they arrive close together.
-FINGERPRINT_FIELDS = (
-    "for_whom",
-    "name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "best_time",
-    "bothers",
-    "concern",
-    "onset",
-    "treatments",
-    "patient_type",
-    "message",
-    "heard_from",
-)
+# Two requests are "the same request" when every answer is the same (and they arrive close together).
+FINGERPRINT_FIELDS = questions.NAMES
 
 
 class RateLimited(Exception):
