@@ -1,5 +1,3 @@
-import phonenumbers
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth import get_user_model
@@ -16,29 +14,24 @@ from consultations.choices import Status
 from consultations.front_desk_admin import EarlierThanFilter, QueueChangeList, QueueFilter
 from consultations.groups import is_manager
 from consultations.models import AuditEntry, ConsultationRequest, Note
+from consultations.questions import QUESTIONS
 from consultations.tasks import owe_notices
 from treatments.models import Treatment
 
-PATIENT_FIELDS = (
-    "for_whom",
-    "name",
-    "email",
-    "phone_link",
-    "preferred_contact",
-    "best_time",
-    "patient_type",
-    "bothers_display",
-    "concern_title",
-    "onset",
-    "treatments_display",
-    "message",
-    "heard_from",
-)
+# How the request's page shows an answer where the stored value is not what staff should read.
+SHOWN_AS = {"phone": "phone_link", "bothers": "bothers_display", "treatments_of_interest": "treatments_display"}
+PATIENT_FIELDS = tuple(SHOWN_AS.get(question.column, question.column) for question in QUESTIONS)
 # What the patient told us about their health. Everyone who may open a request reads it there; only
 # a Manager may also list, filter or export by it. For Front desk the columns and filters are left
 # out (get_list_display, get_list_filter) and a lookup on these fields in the URL is refused
 # (lookup_allowed): hidden columns alone would still let `?message__icontains=…` sort patients out.
-HEALTH_FIELDS = ("concern", "concern_title", "bothers", "message", "treatments_of_interest")
+HEALTH_FIELDS = frozenset(
+    name
+    for question in QUESTIONS
+    if question.health
+    for name in (question.name, question.column)
+    if name in {field.name for field in ConsultationRequest._meta.concrete_fields}
+)
 RECORD_FIELDS = (
     "reference",
     "created_at",
@@ -300,12 +293,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         filtered = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # Phones are stored in international form; find them however staff type the number.
-        try:
-            number = phonenumbers.parse(search_term, settings.CLINIC_PHONE_REGION)
-        except phonenumbers.NumberParseException:
+        number = phones.parse_typed(search_term)
+        if number is None:
             return queryset, may_have_duplicates
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return queryset | filtered.filter(phone=e164), may_have_duplicates
+        return queryset | filtered.filter(phone=phones.stored_form(number)), may_have_duplicates
 
     def save_model(self, request, obj, form, change):
         obj.staff_changed_at = timezone.now()

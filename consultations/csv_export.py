@@ -6,26 +6,18 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from consultations.questions import QUESTIONS
+
 # A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# A row is found by its reference and the patient's name; the other answers follow in the form's order.
 COLUMNS = (
     "reference",
     "created_at",
     "status",
     "name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "best_time",
-    "for_whom",
-    "bothers",
-    "concern_title",
-    "onset",
-    "treatments_of_interest",
-    "patient_type",
-    "message",
-    "heard_from",
+    *(question.column for question in QUESTIONS if question.name != "name"),
     "assigned_to",
 )
 

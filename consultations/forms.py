@@ -1,10 +1,10 @@
 import phonenumbers
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
+from consultations import phones, questions
 from consultations.choices import Bother, ContactMethod, HeardFrom, Onset, PatientType
 from consultations.models import ConsultationRequest
 from consultations.photo_forms import PhotoFields
@@ -16,26 +16,10 @@ MESSAGE_MAX_LENGTH = 2000
 HONEYPOT_FIELD = "website"
 # Answered with one of a few buttons: no empty "---------" option.
 RADIO_FIELDS = ("for_whom", "preferred_contact", "best_time", "onset", "patient_type")
-# The order the questions appear on the page (templates/consultations/request_form.html): the error
-# summary lists errors in this order, so it reads from the top of the page down.
-PAGE_ORDER = (
-    "for_whom",
-    "name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "best_time",
-    "bothers",
-    "onset",
-    "concern",
-    "treatments",
-    "patient_type",
-    "message",
-    "heard_from",
-    *PHOTO_FIELD_NAMES,
-    HONEYPOT_FIELD,
-    "consent_to_contact",
-)
+# The order the fields appear on the page (templates/consultations/request_form.html): the questions
+# (consultations/questions.py), the photos, the honeypot, the agreement. The error summary lists
+# errors in this order, so it reads from the top of the page down.
+PAGE_ORDER = (*questions.NAMES, *PHOTO_FIELD_NAMES, HONEYPOT_FIELD, "consent_to_contact")
 # The best time of day is asked only for these ways of contact.
 CALLED_OR_TEXTED = (ContactMethod.PHONE, ContactMethod.TEXT)
 
@@ -93,21 +77,8 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
 
     class Meta:
         model = ConsultationRequest
-        fields = (
-            "for_whom",
-            "name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "best_time",
-            "bothers",
-            "onset",
-            "concern",
-            "patient_type",
-            "message",
-            "heard_from",
-            "consent_to_contact",
-        )
+        # Every question; those the model does not keep as answered (treatments) are declared above.
+        fields = (*questions.NAMES, "consent_to_contact")
         labels = {
             "for_whom": _("Who is this for?"),
             "name": _("Your name"),
@@ -196,6 +167,14 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         return self.initial.get(name)
 
     @property
+    def sections(self):
+        """(legend, bound fields) per section of questions, in page order, for the template."""
+        return [
+            (section, [self[question.name] for question in questions.QUESTIONS if question.section == section])
+            for section in questions.SECTIONS
+        ]
+
+    @property
     def offers_treatments(self):
         return bool(self.fields["treatments"].widget.choices)
 
@@ -221,16 +200,13 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         raw = self.cleaned_data["phone"].strip()
         if not raw:
             return ""
-        try:
-            number = phonenumbers.parse(raw, settings.CLINIC_PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            number = None
+        number = phones.parse_typed(raw)
         if number is None or not phonenumbers.is_valid_number(number):
             raise forms.ValidationError(
                 _("Enter a phone number we can call, like 202 555 0143, or +44 20 7946 0958 from abroad."),
                 code="invalid_phone",
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phones.stored_form(number)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,6 @@
 import logging
 from contextlib import nullcontext
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
@@ -12,6 +11,7 @@ from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations import phones
 from consultations.choices import (
     NO_MAIL_STATUSES,
     Bother,
@@ -35,10 +35,8 @@ class ConsultationRequestQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(
             created_at__lte=now - timezone.timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS),
-            deliveries__kind=Delivery.Kind.STAFF_NOTICE,
-            deliveries__sent_at__isnull=True,
-            deliveries__failed_at__isnull=True,
-        ).exclude(status__in=NO_MAIL_STATUSES)
+            pk__in=Delivery.objects.pending().filter(kind=Delivery.Kind.STAFF_NOTICE).values("request"),
+        )
 
     def with_failed_mail(self):
         return self.filter(deliveries__failed_at__isnull=False).distinct()
@@ -218,15 +216,27 @@ class ConsultationRequest(models.Model):
     @property
     def phone_display(self):
         """The stored international number as people write it: national form for numbers at home."""
-        if not self.phone:
-            return ""
-        try:
-            number = phonenumbers.parse(self.phone)
-        except phonenumbers.NumberParseException:
-            return self.phone
-        home = phonenumbers.region_code_for_number(number) == settings.CLINIC_PHONE_REGION
-        style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        return phonenumbers.format_number(number, style)
+        return phones.readable(self.phone) if self.phone else ""
+
+
+class DeliveryQuerySet(models.QuerySet):
+    """Which mail is still owed, written once for the worker (tasks.py), the sweep (sweep.py) and the
+    admin's overdue warning, so that none of them sends, or waits for, mail the others gave up on."""
+
+    def pending(self):
+        """Not sent, not given up on, and for a request that may still be mailed (not finished, not spam)."""
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True).exclude(request__status__in=NO_MAIL_STATUSES)
+
+    def deliverable(self, now):
+        """Pending mail that may be tried now: its next attempt is due, and no live worker is sending it."""
+        return self.pending().filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lte=claim_stale_before(now)), next_attempt_at__lte=now
+        )
+
+
+def claim_stale_before(now):
+    # A claim older than this belongs to a worker that died mid-send: the mail may be tried again.
+    return now - timezone.timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
 
 
 class DeliveryKind(models.TextChoices):
@@ -254,6 +264,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=100, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("e-mail delivery")

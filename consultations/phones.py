@@ -1,9 +1,23 @@
-"""Phone numbers as staff dial them: national format for the practice's region, international
-otherwise, as tel: links a phone or a softphone opens. Numbers are stored in E.164 (+12025550143)."""
+"""Phone numbers, in one place: read as people type them (national numbers for CLINIC_PHONE_REGION,
+or with a + from abroad), stored in E.164 (+12025550143), and shown as staff and patients dial them:
+national format at home, international otherwise, as tel: links a phone or a softphone opens."""
 
 import phonenumbers
 from django.conf import settings
 from django.utils.html import format_html
+
+
+def parse_typed(typed):
+    """The number someone typed (the patient on the form, staff in a search), or None if it is not one."""
+    try:
+        return phonenumbers.parse(typed, settings.CLINIC_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def stored_form(number):
+    """How a parsed number is stored and searched for: E.164."""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def readable(stored):

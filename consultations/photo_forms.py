@@ -10,11 +10,10 @@ any reason cannot carry files back to the browser: each photo that was fine is t
 """
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clinic_site.images import display_name
-from consultations.photos import FIELD_NAMES, GUIDES, check, prepare
+from consultations.photos import FIELD_NAMES, GUIDES, check, limits, prepare
 
 # Phones offer the camera and the photo library for image/*; HEIC is named for desktop browsers
 # that do not count it as an image. No `capture`: it would force the camera and hide the library.
@@ -84,7 +83,7 @@ class PhotoFields(forms.Form):
 
     @property
     def photo_max_bytes(self):
-        return settings.CLINIC_PHOTO_MAX_BYTES
+        return limits()["max_bytes"]
 
     def decode_photos(self):
         """Decode and re-encode each photo of a valid form; False, with the reason by the photo, if one fails.

@@ -113,12 +113,17 @@ class CheckedPhoto:
         return digest.hexdigest()
 
 
+def limits():
+    """The most a patient's photo may be, read from the settings here only: the header check, the
+    decode and the form's "up to 10 MB each" then never disagree (tests change the settings, so
+    they are read on each call)."""
+    return {"max_bytes": settings.CLINIC_PHOTO_MAX_BYTES, "max_pixels": settings.CLINIC_PHOTO_MAX_PIXELS}
+
+
 def check(uploaded_file, pose):
     """The upload's header checked (size, format, pixels, frames); a ValidationError naming the file if refused."""
     # Not closed: Pillow would close the upload with it, and `prepare` opens it again.
-    images.open_header(
-        uploaded_file, max_bytes=settings.CLINIC_PHOTO_MAX_BYTES, max_pixels=settings.CLINIC_PHOTO_MAX_PIXELS
-    )
+    images.open_header(uploaded_file, **limits())
     return CheckedPhoto(uploaded_file, pose)
 
 
@@ -141,12 +146,7 @@ def prepare(checked):
     stays bounded by what is kept rather than by the camera's resolution.
     """
     digest = checked.digest  # now: closing the image below closes the upload too
-    image = images.open_checked(
-        checked.upload,
-        max_bytes=settings.CLINIC_PHOTO_MAX_BYTES,
-        max_pixels=settings.CLINIC_PHOTO_MAX_PIXELS,
-        long_edge=settings.CLINIC_PHOTO_LONG_EDGE,
-    )
+    image = images.open_checked(checked.upload, **limits(), long_edge=settings.CLINIC_PHOTO_LONG_EDGE)
     # Turned upright and converted once; the photo and its thumbnail are both drawn from that.
     upright = images.fit(images.srgb_upright(image), settings.CLINIC_PHOTO_LONG_EDGE)
     image.close()

@@ -39,6 +39,13 @@ def _window_start(now):
     return now - timedelta(seconds=settings.CLINIC_CONSULTATION_RATE_WINDOW)
 
 
+def admits(address):
+    """Whether a post from this address may be read at all: under the request limit (reads only) and
+    under the attempt limit (counts this post). Neither reads the body, so a client over either
+    limit makes the server parse nothing, let alone decode photos."""
+    return not is_reached(address) and take_attempt(address)
+
+
 def take_attempt(address):
     """Count one post of the form from this address, whatever becomes of it; False if over the attempt limit.
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic_site.privacy import NOTICE_VERSION
-from consultations import rate_limit
+from consultations import questions, rate_limit
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.photos import FIELD_NAMES as PHOTO_FIELDS
@@ -17,22 +17,8 @@ from consultations.photos import PhotoFiles
 from consultations.references import new_reference
 from consultations.tasks import owe_notices
 
-# Fields whose values make two requests "the same request" when they arrive close together.
-FINGERPRINT_FIELDS = (
-    "for_whom",
-    "name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "best_time",
-    "bothers",
-    "concern",
-    "onset",
-    "treatments",
-    "patient_type",
-    "message",
-    "heard_from",
-)
+# Two requests are "the same request" when every answer is the same (and they arrive close together).
+FINGERPRINT_FIELDS = questions.NAMES
 
 
 class RateLimited(Exception):
@@ -55,25 +41,32 @@ def fingerprint(cleaned):
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def existing_for_token(token_hash):
-    return ConsultationRequest.objects.filter(form_token=token_hash).first()
+def earlier_request(token_hash, digest, now=None):
+    """The request these answers already made, or None: the one this form token made, or the same
+    answers within CLINIC_CONSULTATION_DUPLICATE_WINDOW. TokenUsed if the token made one with other
+    answers. The one place duplicates are recognised: asked before any photo is decoded, and again
+    by `save` when the database refuses a second request under the same token (a double click)."""
+    by_token = ConsultationRequest.objects.filter(form_token=token_hash).first()
+    if by_token is not None:
+        if by_token.fingerprint != digest:
+            raise TokenUsed
+        return by_token
+    window_start = (now or timezone.now()) - timedelta(seconds=settings.CLINIC_CONSULTATION_DUPLICATE_WINDOW)
+    return ConsultationRequest.objects.filter(fingerprint=digest, created_at__gte=window_start).first()
 
 
-def submit(form, token_hash, client_address, spam=False):
-    """The request this form created: a new one, or the one it duplicates. RateLimited if over the limit."""
-    cleaned = form.cleaned_data
-    digest = fingerprint(cleaned)
+def save(form, token_hash, digest, client_address, spam=False):
+    """Store the form's request (decoded photos and owed mail included) in one transaction.
+
+    RateLimited if the client has used its requests for the window; TokenUsed if the same form,
+    changed, won a race with this one. Otherwise the request: this one, or, when the same form sent
+    at the same moment was stored first, that one (the database's unique form token decides).
+    """
     now = timezone.now()
     for _attempt in range(3):
         try:
             # The photo files are written in the transaction and removed again if it fails.
             with PhotoFiles() as photo_files, transaction.atomic():
-                duplicate = ConsultationRequest.objects.filter(
-                    fingerprint=digest,
-                    created_at__gte=now - timedelta(seconds=settings.CLINIC_CONSULTATION_DUPLICATE_WINDOW),
-                ).first()
-                if duplicate is not None:
-                    return duplicate
                 if not rate_limit.take_slot(client_address):
                     raise RateLimited
                 consultation = form.save(commit=False)
@@ -92,10 +85,7 @@ def submit(form, token_hash, client_address, spam=False):
                 return consultation
         except IntegrityError:
             # The same form sent twice at once (a double click): the other submission won.
-            existing = existing_for_token(token_hash)
-            if existing is not None:
-                if existing.fingerprint != digest:
-                    raise TokenUsed from None
-                return existing
+            if (earlier := earlier_request(token_hash, digest, now)) is not None:
+                return earlier
             # Otherwise a reference clash, vanishingly rare: try again with a new one.
     raise RuntimeError("Could not store the consultation request after three attempts.")

@@ -13,19 +13,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from consultations.choices import NO_MAIL_STATUSES
 from consultations.models import Delivery
-from consultations.tasks import claim_stale_before, enqueue
+from consultations.tasks import enqueue
 
 
 def due_deliveries(now):
     cutoff = now - timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
-    return (
-        Delivery.objects.filter(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=cutoff))
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=claim_stale_before(now)))
-        .exclude(request__status__in=NO_MAIL_STATUSES)
-    )
+    # Deliverable, and its last task (if any) has had its time to run.
+    return Delivery.objects.deliverable(now).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=cutoff))
 
 
 def resend_overdue(now=None):

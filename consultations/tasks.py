@@ -12,12 +12,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
 from consultations import emails
-from consultations.choices import NO_MAIL_STATUSES
 from consultations.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -34,22 +32,15 @@ def max_attempts():
     return len(settings.CLINIC_MAIL_RETRY_DELAYS) + 1
 
 
-def claim_stale_before(now):
-    # A claim older than this belongs to a worker that died mid-send: the mail may be tried again.
-    return now - timedelta(seconds=settings.CLINIC_NOTICE_OVERDUE_SECONDS)
-
-
 def _claim(request_id, kind):
     """The delivery, claimed for one attempt, or None when there is nothing to send now."""
     now = timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.deliverable(now)
+            .select_for_update()
             .select_related("request")
-            .filter(request_id=request_id, kind=kind, sent_at__isnull=True, failed_at__isnull=True)
-            .filter(next_attempt_at__lte=now)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=claim_stale_before(now)))
-            .exclude(request__status__in=NO_MAIL_STATUSES)
+            .filter(request_id=request_id, kind=kind)
             .first()
         )
         if delivery is None:

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -11,11 +12,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from clinic_site.models import practice_for
-from consultations import form_tokens, rate_limit
+from consultations import form_tokens, rate_limit, submissions
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
-from consultations.submissions import RateLimited, TokenUsed, existing_for_token, fingerprint, submit
 
 logger = logging.getLogger(__name__)
 
@@ -90,50 +90,31 @@ def _receipt(consultation):
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@csrf_exempt  # checked in _handle_form, once the rate limit has passed: the cheapest refusal comes first
+@csrf_exempt  # checked in _send, once the rate limit has passed: the cheapest refusal comes first
 def request_consultation(request):
-    """The form: shown on GET; a POST passes, in this order, the rate limit (attempts per client),
-    the CSRF check, the form token, the answers, and only then are its photos decoded. Each step
-    costs more than the one before, so a post refused early costs the server almost nothing.
-    """
-    if request.method == "POST" and _is_prefill(request):
-        return _prefilled_form(request)
-    if request.method == "POST":
-        address = client_address(request)
-        # Neither reads the body: nothing the client sent is parsed, let alone decoded.
-        if rate_limit.is_reached(address) or not rate_limit.take_attempt(address):
-            return _rate_limited(request)
-    return _handle_form(request)
-
-
-def _is_prefill(request):
-    # The guided page's request button: a small url-encoded POST (never multipart, so never photos);
-    # reading it costs no more than reading a query string, and it is not an attempt to send.
-    return request.content_type == "application/x-www-form-urlencoded" and "prefill" in request.POST
-
-
-@csrf_protect
-def _prefilled_form(request):
-    """From the guided page (triage): onset and who, carried without a URL; shown, never sent."""
-    form = ConsultationRequestForm()
-    choices = {name: dict(form.fields[name].choices) for name in ("onset", "for_whom")}
-    form.initial = {name: request.POST[name] for name in choices if request.POST.get(name) in choices[name]}
-    return _render_form(request, form)
-
-
-@csrf_protect
-def _handle_form(request):
     if request.method != "POST":
-        form = ConsultationRequestForm(initial=_initial(request))
-        # Unknown pre-selections are dropped rather than shown as an error before anything was typed.
-        if form.initial.get("concern") not in dict(form.fields["concern"].choices):
-            form.initial.pop("concern", None)
-        known = dict(form.fields["treatments"].choices)
-        form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
-        return _render_form(request, form)
+        return _blank_form(request)
+    if _is_prefill(request):
+        return _prefilled_form(request)
+    return _send(request)
+
+
+def _send(request):
+    """A post of the form, from its arrival to the stored request; the order of work lives here only.
+
+    Each step costs more than the one before, so a post refused early costs the server almost
+    nothing: the rate limit (reads nothing the client sent), the CSRF check, the form token, the
+    answers (photos by their headers), the same request sent before, and only then are the photos
+    decoded and the request saved (consultations/submissions.py), its mail owed in the same
+    transaction (consultations/tasks.py).
+    """
+    address = client_address(request)
+    if not rate_limit.admits(address):
+        return _rate_limited(request)
+    if (refused := _csrf_refusal(request)) is not None:
+        return refused
 
     form = ConsultationRequestForm(request.POST, request.FILES)
-    spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     try:
         token_hash, age = form_tokens.read_token(
             request.POST.get("form_token"), settings.CLINIC_CONSULTATION_FORM_MAX_AGE
@@ -152,14 +133,17 @@ def _handle_form(request):
         # was made with the token yet, so it is still unused.
         return _render_form(request, form, form_token=request.POST["form_token"])
 
-    # The same form sent again (a double click, or back and send): the request it already made.
-    # A form token is used once: answers changed after sending are not taken under it. The
-    # fingerprint holds a digest of each photo as sent, so no photo is decoded for this.
-    if (existing := existing_for_token(token_hash)) is not None:
-        if existing.fingerprint == fingerprint(form.cleaned_data):
-            return _receipt(existing)
+    # The request these answers already made (a double click, back and send, or the same answers
+    # again within the duplicate window). The fingerprint holds a digest of each photo as sent,
+    # so no photo is decoded for this.
+    digest = submissions.fingerprint(form.cleaned_data)
+    try:
+        if (earlier := submissions.earlier_request(token_hash, digest)) is not None:
+            return _receipt(earlier)
+    except submissions.TokenUsed:
         return _already_sent(request, form)
 
+    spam_checks = settings.CLINIC_CONSULTATION_SPAM_CHECKS
     if spam_checks and age < settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS and not form.is_honeypot_filled:
         # People rarely fill a form in this fast; bots do. Ask once more instead of refusing.
         return _render_form(request, form, notice=TOO_QUICK)
@@ -170,16 +154,51 @@ def _handle_form(request):
 
     spam = spam_checks and form.is_honeypot_filled
     try:
-        consultation = submit(form, token_hash, client_address(request), spam=spam)
-    except TokenUsed:
+        consultation = submissions.save(form, token_hash, digest, address, spam=spam)
+    except submissions.TokenUsed:
         return _already_sent(request, form)
-    except RateLimited:
+    except submissions.RateLimited:
         return _rate_limited(request)
     if spam:
         logger.info("Consultation request %s set aside as spam (honeypot)", consultation.reference)
     else:
         logger.info("Consultation request %s received", consultation.reference)
     return _receipt(consultation)
+
+
+def _csrf_refusal(request):
+    """The CSRF_FAILURE_VIEW's page if the post fails the CSRF check, else None.
+
+    Django's own check (the middleware's), called here because the view is csrf_exempt: the
+    middleware would run it before the rate limit.
+    """
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+
+
+def _is_prefill(request):
+    # The guided page's request button: a small url-encoded POST (never multipart, so never photos);
+    # reading it costs no more than reading a query string, and it is not an attempt to send.
+    return request.content_type == "application/x-www-form-urlencoded" and "prefill" in request.POST
+
+
+@csrf_protect
+def _prefilled_form(request):
+    """From the guided page (triage): onset and who, carried without a URL; shown, never sent."""
+    form = ConsultationRequestForm()
+    choices = {name: dict(form.fields[name].choices) for name in ("onset", "for_whom")}
+    form.initial = {name: request.POST[name] for name in choices if request.POST.get(name) in choices[name]}
+    return _render_form(request, form)
+
+
+@csrf_protect
+def _blank_form(request):
+    form = ConsultationRequestForm(initial=_initial(request))
+    # Unknown pre-selections are dropped rather than shown as an error before anything was typed.
+    if form.initial.get("concern") not in dict(form.fields["concern"].choices):
+        form.initial.pop("concern", None)
+    known = dict(form.fields["treatments"].choices)
+    form.initial["treatments"] = [slug for slug in form.initial.get("treatments", []) if slug in known]
+    return _render_form(request, form)
 
 
 @never_cache
