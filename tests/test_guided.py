@@ -567,3 +567,11 @@ def test_the_answer_prints_on_one_page_without_the_form(narrow, live_server):
         assert page.locator(hidden).first.is_hidden(), hidden
     pdf = page.pdf(format="Letter", print_background=False)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+@pytest.mark.django_db
+def test_the_request_button_needs_the_csrf_token_like_any_post():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert prefill(strict, {"prefill": "1", "onset": "3-days", "for_whom": "self"}).status_code == 403
