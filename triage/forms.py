@@ -55,7 +55,7 @@ class GuideForm(forms.Form):
     )
     side = forms.ChoiceField(
         label=_("Which side of the face is weak?"),
-        choices=[(guide.ONE_SIDE, _("One side")), (guide.BOTH_SIDES, _("Both sides"))],
+        choices=list(guide.SIDE_TEXT.items()),
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose one side or both sides."),
@@ -64,7 +64,7 @@ class GuideForm(forms.Form):
     )
     who = forms.ChoiceField(
         label=_("Who is this for?"),
-        choices=[(guide.ME, _("Me")), (guide.CHILD, _("My child"))],
+        choices=list(guide.WHO_TEXT.items()),
         widget=forms.RadioSelect,
         error_messages={"required": NO_WHO, "invalid_choice": NO_WHO},
     )

@@ -15,7 +15,6 @@ person's words, and the tier each must reach on every page.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 EMERGENCY = "emergency"
@@ -84,10 +83,6 @@ class Row:
     kind: str = SIGN
     # Rows shown with this one wherever it is shown (after surgery: the signs that mean 911).
     companions: tuple = field(default=())
-
-    @cached_property
-    def rank(self):
-        return TIERS[self.tier].rank
 
     def text(self):
         return _fill(self.advice)
