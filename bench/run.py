@@ -193,6 +193,79 @@ def write_submissions(env, port, paths):
     return f"csrftoken={cookie}"
 
 
+def request_costs(port, count=40):
+    """Queries and where the time goes for one form page and one submission, measured in this process.
+
+    The same code, settings and database as the server under test, through Django's test client
+    (so no queue and no network): statements counted as the database sees them (savepoints
+    included), time split by a profile into SQL, template rendering and the rest (form checks,
+    CSRF and form token, middleware). Called after write_submissions, which set Django up.
+    """
+    import cProfile
+    import pstats
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from consultations.form_tokens import issue_token
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+
+    def form_page(number):
+        return client.get("/consultation/")
+
+    def submission(number):
+        # Addresses apart from write_submissions' 10.x.x.x ones: the rate limit counts each once.
+        fields = {**ANSWERS, "message": f"Cost request {number}", "form_token": issue_token()}
+        return client.post("/consultation/", fields, HTTP_X_FORWARDED_FOR=f"172.16.{number >> 8 & 255}.{number & 255}")
+
+    costs = {}
+    for name, send, expected in (("Form page", form_page, 200), ("Form submission", submission, 302)):
+        for number in range(5):  # warm caches and imports, as a running worker has
+            send(number)
+        with CaptureQueriesContext(connection) as queries:
+            status = send(5).status_code
+        # Counted now: the requests below reset Django's query log, which `queries` only slices.
+        statements = len(queries)
+        if status != expected:
+            raise SystemExit(f"{name} answered {status} in process, not {expected}")
+        times, profile = [], cProfile.Profile()
+        for number in range(6, 6 + count):
+            started = time.perf_counter()
+            profile.runcall(send, number)
+            times.append(time.perf_counter() - started)
+        stats = pstats.Stats(profile).stats
+        total = sum(entry[3] for key, entry in stats.items() if key[2] == "request_consultation")
+
+        costs[name] = {
+            "queries": statements,
+            "ms": statistics.median(times) * 1000,
+            "sql": _share(stats, total, "psycopg/cursor.py", "execute"),
+            "templates": _share(stats, total, "django/shortcuts.py", "render"),
+        }
+    return costs
+
+
+def _share(stats, total, module, function):
+    """The part of `total` (seconds) that a profile's `stats` spent in one function, callees included."""
+    spent = sum(entry[3] for key, entry in stats.items() if key[0].endswith(module) and key[2] == function)
+    return spent / total if total else 0
+
+
+def costs_table(costs):
+    lines = [
+        "| One at a time, in process | SQL statements | median ms, profiled | in SQL | rendering | the rest |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for name, cost in costs.items():
+        sql, templates = cost["sql"], cost["templates"]
+        rest = 1 - sql - templates
+        lines.append(f"| {name} | {cost['queries']} | {cost['ms']:.1f} | {sql:.0%} | {templates:.0%} | {rest:.0%} |")
+    return "\n".join(lines)
+
+
 def wrk(url, seconds, script="report.lua", extra_env=None, connections=CONNECTIONS):
     threads = min(WRK_THREADS, connections)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
@@ -297,6 +370,7 @@ def main():
         ]
         forms = {run: workdir / f"forms-{run}.tsv" for run, *_ in runs}
         cookie = write_submissions(env, port, forms.values())
+        costs = request_costs(port)
         stored_before = stored_requests(env)
         header = (
             f"gunicorn {WORKERS} sync workers, production settings; wrk {CONNECTIONS} connections, "
@@ -350,7 +424,7 @@ def main():
         "a run ended included). "
         f"Socket errors {socket_errors}, answers other than 2xx/3xx {bad_status}."
     )
-    result = f"{table(rows)}\n\n{about}\n{checks}\n"
+    result = f"{table(rows)}\n\n{about}\n{checks}\n\n{costs_table(costs)}\n"
     print("\n" + result)
     RESULTS.write_text(f"# `make bench`: latest results\n\n{result}")
     print(f"(written to {RESULTS.relative_to(ROOT)})")
