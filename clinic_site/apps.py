@@ -1,10 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class ClinicSiteConfig(AppConfig):
-    name = "clinic_site"
-    verbose_name = _("Practice")
+    """The project's configuration. It holds no models now; its migrations stay because the
+    practice's tables were created by them (moved to `practice` and `page_cache` by 0008 and 0009)."""
 
-    def ready(self):
-        from clinic_site import page_cache  # noqa: F401  (connects the invalidation signals)
+    name = "clinic_site"

@@ -1,7 +1,7 @@
 """/healthz for load balancers and monitors: 200 while the database answers, 503 otherwise.
 
 No detail in the answer (it is public), and never cached. Redis is not checked: the site works
-without it (clinic_site.page_cache).
+without it (page_cache.cache).
 """
 
 import logging

@@ -97,7 +97,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
 # Absolute base URL for links that leave the request (sitemap, canonical links, structured data,
-# e-mails); never taken from a request's Host header (clinic_site.site_url).
+# e-mails); never taken from a request's Host header (practice.site_url).
 CLINIC_SITE_URL = (
     os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000") if DEBUG else required("CLINIC_SITE_URL")
 ).rstrip("/")
@@ -131,8 +131,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    # Ours.
+    # Ours. Configuration (clinic_site: its migrations only), then the layers from the bottom up
+    # (tests/test_architecture.py holds the order): infrastructure, the practice, the shared base,
+    # the content apps, and the apps that work with patients' requests and staff.
     "clinic_site",
+    "page_cache",
+    "practice",
     "triage",
     "medical_pages",
     "treatments",
@@ -149,9 +153,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Like whitenoise for static files: renditions of public images, before sessions and CSRF.
-    "clinic_site.image_serving.PublicImageMiddleware",
-    # Public pages from the page cache, before sessions, CSRF and auth (clinic_site.page_cache).
-    "clinic_site.middleware.CachedPageMiddleware",
+    "images.serving.PublicImageMiddleware",
+    # Public pages from the page cache, before sessions, CSRF and auth (page_cache.cache).
+    "page_cache.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -179,7 +183,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clinic_site.context_processors.practice",
+                "practice.context_processors.practice",
             ],
         },
     },
@@ -200,11 +204,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, sharing one redis-py client per pool (clinic_site.redis_cache).
-            "BACKEND": "clinic_site.redis_cache.RedisCache",
+            # Django's backend, sharing one redis-py client per pool (page_cache.redis).
+            "BACKEND": "page_cache.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CLINIC_CACHE_PREFIX", "clinic"),
-            # A page renders without the cache rather than wait on it (clinic_site.page_cache).
+            # A page renders without the cache rather than wait on it (page_cache.cache).
             "OPTIONS": {
                 "socket_connect_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
                 "socket_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
@@ -234,8 +238,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Images on public pages (portraits, illustrations): the renditions made at upload, under
-# content-hashed names (clinic_site.renditions). They are always linked at a path of this site, so
-# the CSP's img-src 'self' holds; the app serves them (clinic_site.image_serving) from whatever
+# content-hashed names (images.renditions). They are always linked at a path of this site, so
+# the CSP's img-src 'self' holds; the app serves them (images.serving) from whatever
 # storage is configured, and a CDN or the reverse proxy may answer that path in front of it.
 CLINIC_PUBLIC_IMAGES_URL = os.environ.get("CLINIC_PUBLIC_IMAGES_URL", "/images/")
 if not (CLINIC_PUBLIC_IMAGES_URL.startswith("/") and CLINIC_PUBLIC_IMAGES_URL.endswith("/")) or (

@@ -4,10 +4,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from clinic_site import views
 from clinic_site.health import healthz
-from clinic_site.page_cache import cached_page
-from clinic_site.sitemaps import discover as discover_sitemaps
+from page_cache.cache import cached_page
+from practice import views
+from practice.registry import sitemaps
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -37,7 +37,7 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": discover_sitemaps()}, name="sitemap"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("healthz", healthz, name="healthz"),
     # The second sign-in step and enrolment, beside the admin's own login page.

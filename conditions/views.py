@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.structured_data import absolute
 from conditions.models import Condition
 from medical_pages.views import MedicalPageDetailView, PublicListView
+from practice.structured_data import absolute
 from treatments.structured_data import treatment_about
 
 

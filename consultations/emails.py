@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clinic_site.models import Practice
-from clinic_site.site_url import absolute_url
+from practice.models import Practice
+from practice.site_url import absolute_url
 
 
 def staff_notice(consultation):

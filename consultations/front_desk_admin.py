@@ -17,10 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.models import practice_for
 from consultations import earlier, outcomes, phones, queue
 from consultations.choices import ContactMethod
 from consultations.models import ConsultationRequest
+from practice.models import practice_for
 
 OUTCOME_URL_NAME = "consultations_consultationrequest_outcome"
 

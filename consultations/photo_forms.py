@@ -12,8 +12,8 @@ any reason cannot carry files back to the browser: each photo that was fine is t
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.images import display_name
 from consultations.photos import FIELD_NAMES, GUIDES, check, limits, prepare
+from images.uploads import display_name
 
 # Phones offer the camera and the photo library for image/*; HEIC is named for desktop browsers
 # that do not count it as an image. No `capture`: it would force the camera and hide the library.

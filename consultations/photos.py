@@ -1,7 +1,7 @@
 """Patients' photos: their headers checked when the form is validated, decoded and re-encoded only
 once everything else has passed, stored with the request, deleted with it.
 
-Nothing a patient sent is stored as sent (clinic_site.images): each photo is decoded, turned the
+Nothing a patient sent is stored as sent (images.uploads): each photo is decoded, turned the
 right way up, converted to sRGB and written again without any metadata, with a thumbnail, under a
 random name in the private store (STORAGES["patient_photos"]). The files are written inside the
 request's transaction and removed again if it fails; a file left behind all the same (a process
@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site import images
 from consultations.choices import Pose
 from consultations.storage import photo_storage
+from images import uploads as images
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ FIELD_NAMES = tuple(guide.field_name for guide in GUIDES)
 
 
 class CheckedPhoto:
-    """An upload whose header passed every check (clinic_site.images.open_header): nothing decoded yet.
+    """An upload whose header passed every check (images.uploads.open_header): nothing decoded yet.
 
     What the form holds until its other answers, its tokens and the rate limit have all passed;
     only then is it decoded and re-encoded (`prepare`), which is the costly part.

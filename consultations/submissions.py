@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic_site.privacy import NOTICE_VERSION
 from consultations import questions, rate_limit
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
@@ -16,6 +15,7 @@ from consultations.photos import FIELD_NAMES as PHOTO_FIELDS
 from consultations.photos import PhotoFiles
 from consultations.references import new_reference
 from consultations.tasks import owe_notices
+from practice.privacy import NOTICE_VERSION
 
 # Two requests are "the same request" when every answer is the same (and they arrive close together).
 FINGERPRINT_FIELDS = questions.NAMES

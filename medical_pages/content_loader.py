@@ -15,9 +15,9 @@ from pathlib import Path
 from django.apps import apps
 from django.db import models, transaction
 
-from clinic_site import renditions
-from clinic_site.models import Practice, PublicImage, TeamMember
+from images import renditions
 from medical_pages.models import MedicalPage
+from practice.models import Practice, PublicImage, TeamMember
 
 PAGE_FIELDS = [
     "title", "also_known_as", "summary", "lead", "urgent_situations", "body", "questions", "sources",

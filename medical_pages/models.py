@@ -36,10 +36,9 @@ class MedicalPage(models.Model):
     """A page of medical content that staff own and edit in the admin (body text in Markdown).
 
     Conditions, treatments and guides are the concrete kinds; each lives in its own app and finds
-    this base here, which imports none of them.
+    this base here, which imports none of them. Each app registers its model with the page cache
+    and the site's lists in its AppConfig.ready().
     """
-
-    invalidates_pages = True
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (only staff can see it)")
@@ -87,7 +86,7 @@ class MedicalPage(models.Model):
         help_text=_("For pages whose readers may have an eye that does not close."),
     )
     reviewed_by = models.ForeignKey(
-        "clinic_site.TeamMember",
+        "practice.TeamMember",
         verbose_name=_("medically reviewed by"),
         on_delete=models.PROTECT,
         null=True,
@@ -96,7 +95,7 @@ class MedicalPage(models.Model):
         related_name="+",
     )
     illustration = models.ForeignKey(
-        "clinic_site.PublicImage",
+        "practice.PublicImage",
         verbose_name=_("illustration"),
         on_delete=models.SET_NULL,
         null=True,

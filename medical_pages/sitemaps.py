@@ -1,4 +1,4 @@
-from clinic_site.site_url import SiteSitemap
+from practice.site_url import SiteSitemap
 
 
 class MedicalPageSitemap(SiteSitemap):

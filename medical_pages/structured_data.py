@@ -1,6 +1,6 @@
 """schema.org JSON-LD for medical pages: the page, what it is about, who reviewed it, its questions."""
 
-from clinic_site.structured_data import absolute, practice_nodes
+from practice.structured_data import absolute, practice_nodes
 
 
 def _faq_node(page, url):

@@ -3,10 +3,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from clinic_site import structured_data as site_data
-from clinic_site.models import practice_for
-from clinic_site.page_cache import cached_page
 from medical_pages import structured_data
+from page_cache.cache import cached_page
+from practice import structured_data as site_data
+from practice.models import practice_for
 
 
 @method_decorator(cached_page, name="dispatch")

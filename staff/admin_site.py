@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from clinic_site.models import practice_for
+from practice.models import practice_for
 from staff import second_factor
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from clinic_site.page_cache import invalidate_pages
+from page_cache.cache import invalidate_pages
 from tests.staff_fixtures import sign_in_verified
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
@@ -65,7 +65,8 @@ def loaded_content(django_db_setup, django_db_blocker):
     from django.core import serializers
     from django.db import transaction
 
-    from clinic_site.models import PageGeneration, PublicImage
+    from page_cache.models import PageGeneration
+    from practice.models import PublicImage
 
     with django_db_blocker.unblock(), transaction.atomic():
         before = {model: model._base_manager.count() for model in apps.get_models()}
@@ -94,7 +95,7 @@ class LoadedContent:
         from django.core.management.color import no_style
         from django.db import connection, transaction
 
-        from clinic_site import renditions
+        from images import renditions
 
         if not all(renditions.storage().exists(name) for name in self.files):
             call_command("load_content", verbosity=0, stdout=io.StringIO())

@@ -169,9 +169,9 @@ def make_request(**fields):
     """A stored request with sensible defaults, as the form would have made it."""
     from django.utils import timezone
 
-    from clinic_site.privacy import NOTICE_VERSION
     from consultations.models import ConsultationRequest
     from consultations.references import new_reference
+    from practice.privacy import NOTICE_VERSION
 
     make_request.counter = getattr(make_request, "counter", 0) + 1
     defaults = {

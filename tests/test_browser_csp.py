@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from clinic_site.models import Practice
 from conditions.models import Condition
+from practice.models import Practice
 from tests.consultation_fixtures import make_request
 from tests.staff_fixtures import sign_in_verified
 from treatments.models import Treatment
@@ -76,8 +76,8 @@ def test_the_admin_runs_under_the_policy(page, live_server, violations):
         "/admin/conditions/condition/",
         f"/admin/conditions/condition/{condition.pk}/change/",
         f"/admin/treatments/treatment/{Treatment.objects.get(slug='botox').pk}/change/",
-        f"/admin/clinic_site/practice/{Practice.objects.current().pk}/change/",
-        "/admin/clinic_site/teammember/add/",
+        f"/admin/practice/practice/{Practice.objects.current().pk}/change/",
+        "/admin/practice/teammember/add/",
         "/admin/auth/user/add/",
         "/admin/auth/user/",
     ]

@@ -8,7 +8,7 @@ from tests.test_browser_pages import BUDGET_BYTES_WITH_IMAGES, BUDGET_REQUESTS
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
 PHONE = {"width": 390, "height": 844}
-# The demo content's illustration (treatments/content/images/) and portraits (clinic_site/demo_images/).
+# The demo content's illustration (treatments/content/images/) and portraits (practice/demo_images/).
 PAGES_WITH_IMAGES = ["/treatments/physical-therapy/", "/about/"]
 
 # Installed before the page's own code runs (DevTools protocol, so the page's CSP does not apply).

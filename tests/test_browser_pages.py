@@ -18,7 +18,7 @@ PUBLIC_PATHS = (
     + [guide_path(slug) for slug in GUIDE_SLUGS]
 )
 BUDGET_BYTES = 60_000
-# A page with a photo or illustration (clinic_site.renditions) may cost more, not much more.
+# A page with a photo or illustration (images.renditions) may cost more, not much more.
 BUDGET_BYTES_WITH_IMAGES = 100_000
 BUDGET_REQUESTS = 8
 # The text of a page (HTML, CSS, scripts: what its first paint waits for), gzipped, and its one

@@ -5,9 +5,9 @@ import urllib.request
 
 import pytest
 
-from clinic_site import page_cache
-from clinic_site.models import Practice
 from conditions.models import Condition
+from page_cache import cache as page_cache
+from practice.models import Practice
 from tests.pages import PRACTICE_FORM
 from tests.servers import database_env, free_port, start_gunicorn, start_redis, stop
 
@@ -62,7 +62,7 @@ def test_pages_and_edits_work_with_redis_down_and_nothing_stale_after_it_returns
             assert fetch(base, path)[0] == 200, path
         # Staff edits save: the practice through the admin, a condition as the admin saves it.
         practice = Practice.objects.current()
-        response = admin_client.post(f"/admin/clinic_site/practice/{practice.pk}/change/", PRACTICE_FORM)
+        response = admin_client.post(f"/admin/practice/practice/{practice.pk}/change/", PRACTICE_FORM)
         assert response.status_code == 302
         condition = Condition.objects.get(slug="ramsay-hunt-syndrome")
         condition.title = "Ramsay Hunt syndrome (shingles of the facial nerve)"

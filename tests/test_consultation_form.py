@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from clinic_site.models import Practice
-from clinic_site.privacy import NOTICE_VERSION
 from consultations import form_tokens
 from consultations.client_address import client_address
 from consultations.models import ConsultationRequest
 from consultations.queue import due_by
+from practice.models import Practice
+from practice.privacy import NOTICE_VERSION
 from tests.consultation_fixtures import answers, post_data
 
 URL = "/consultation/"

@@ -67,8 +67,8 @@ def _old_request(model, **fields):
 
 
 def test_migrating_keeps_old_requests_and_the_practices_promise(transactional_db):
-    from clinic_site.models import Practice
     from consultations.models import ConsultationRequest
+    from practice.models import Practice
 
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

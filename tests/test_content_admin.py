@@ -3,8 +3,8 @@ import re
 import pytest
 from django.utils.html import escape
 
-from clinic_site.models import Practice
 from conditions.models import Condition
+from practice.models import Practice
 from tests.pages import PRACTICE_FORM
 from treatments.models import Treatment
 
@@ -30,9 +30,9 @@ def test_treatment_admin_shows_the_conditions_that_list_it(admin_client):
 
 def test_the_practice_identity_is_one_editable_record(admin_client):
     practice = Practice.objects.current()
-    assert admin_client.get("/admin/clinic_site/practice/add/").status_code == 403
+    assert admin_client.get("/admin/practice/practice/add/").status_code == 403
     response = admin_client.post(
-        f"/admin/clinic_site/practice/{practice.pk}/change/",
+        f"/admin/practice/practice/{practice.pk}/change/",
         PRACTICE_FORM,
     )
     assert response.status_code == 302
@@ -49,7 +49,7 @@ def test_publish_and_unpublish_actions(admin_client):
 
 def test_staff_set_the_open_days_and_the_days_to_reply_as_ticks_and_a_number(admin_client):
     practice = Practice.objects.current()
-    url = f"/admin/clinic_site/practice/{practice.pk}/change/"
+    url = f"/admin/practice/practice/{practice.pk}/change/"
     html = admin_client.get(url).content.decode()
     for value, day in (("1", "Monday"), ("6", "Saturday"), ("7", "Sunday")):
         assert re.search(rf'name="open_days" value="{value}"[^>]*>\s*{day}</label>', html), day
@@ -73,7 +73,7 @@ def test_staff_set_the_open_days_and_the_days_to_reply_as_ticks_and_a_number(adm
 
 def test_staff_list_the_practices_closed_days_and_a_date_twice_is_refused(admin_client):
     practice = Practice.objects.current()
-    url = f"/admin/clinic_site/practice/{practice.pk}/change/"
+    url = f"/admin/practice/practice/{practice.pk}/change/"
     assert "Closed days (holidays)" in admin_client.get(url).content.decode()
     thanksgiving = {
         "closed_days-TOTAL_FORMS": "2",

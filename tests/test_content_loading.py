@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from clinic_site.models import Practice, PublicImage, TeamMember
 from conditions.models import Condition
 from guides.models import Guide
 from medical_pages import content_loader
+from practice.models import Practice, PublicImage, TeamMember
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS
 from treatments.models import Treatment
 

@@ -12,11 +12,11 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
-from clinic_site.models import Practice
 from consultations.front_desk_admin import how_to_reach_html
 from consultations.groups import FRONT_DESK
 from consultations.models import AuditEntry, ConsultationRequest, Note
 from consultations.queue import due_by
+from practice.models import Practice
 from tests.consultation_fixtures import make_request
 from tests.staff_fixtures import sign_in_verified
 

@@ -250,7 +250,7 @@ def test_the_page_asks_its_questions_in_a_form_that_posts(client):
 
 @pytest.mark.django_db
 def test_the_page_names_its_reviewer(client):
-    from clinic_site.models import TeamMember
+    from practice.models import TeamMember
 
     TeamMember.objects.create(name="Dr. Later", role="Surgeon", can_review=True, position=200)
     TeamMember.objects.create(name="Dr. First", credentials="MD", role="Facial plastic surgeon", can_review=True)

@@ -1,4 +1,4 @@
-"""clinic_site.images: uploads are checked before decoding and re-encoded from the pixels only."""
+"""images.uploads: uploads are checked before decoding and re-encoded from the pixels only."""
 
 import io
 import struct
@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.functional import Promise
 from PIL import ExifTags, Image, ImageCms
 
-from clinic_site.images import open_checked, reencode, thumbnail
+from images.uploads import open_checked, reencode, thumbnail
 
 RED, GREEN, BLUE, YELLOW = (220, 30, 30), (30, 180, 60), (30, 60, 220), (240, 220, 20)
 

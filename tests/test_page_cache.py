@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from clinic_site.models import Practice
 from conditions.models import Condition
+from practice.models import Practice
 from tests.pages import anonymous_client
 from tests.servers import database_env, free_port, start_gunicorn, stop
 from tests.staff_fixtures import sign_in_verified
@@ -219,7 +219,7 @@ def test_the_cache_backend_keeps_one_redis_client_per_pool():
     # that pool (one client for both would send writes to the replica).
     from django.core.cache import cache
 
-    from clinic_site.redis_cache import RedisCache
+    from page_cache.redis import RedisCache
 
     backend = RedisCache(["redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/14"], {})._cache
     writer, reader = backend.get_client(write=True), backend.get_client()

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template, TemplateSyntaxError
 from PIL import Image
 
-from clinic_site import renditions
-from clinic_site.models import DEMO_IMAGES, Practice, PublicImage, TeamMember
 from conditions.models import Condition
+from images import renditions
+from practice.models import DEMO_IMAGES, Practice, PublicImage, TeamMember
 from tests.pages import anonymous_client, parse
 from tests.test_settings import PRODUCTION, manage
 
@@ -30,7 +30,7 @@ def png(width=700, height=420, color=(40, 120, 160)):
 def upload(admin_client, data, name="drawing.png", **fields):
     form = {"alt": "A drawing of a face with a gentle smile.", "caption": "", **fields}
     return admin_client.post(
-        "/admin/clinic_site/publicimage/add/", {**form, "upload": SimpleUploadedFile(name, data)}, follow=False
+        "/admin/practice/publicimage/add/", {**form, "upload": SimpleUploadedFile(name, data)}, follow=False
     )
 
 
@@ -44,7 +44,7 @@ def image(db):
 
 
 def test_an_upload_through_the_admin_makes_renditions_in_modern_formats(admin_client):
-    assert admin_client.get("/admin/clinic_site/publicimage/add/").status_code == 200
+    assert admin_client.get("/admin/practice/publicimage/add/").status_code == 200
     response = upload(admin_client, png(700, 420))
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -55,7 +55,7 @@ def test_an_upload_through_the_admin_makes_renditions_in_modern_formats(admin_cl
     assert made == sorted((f, w, h) for f in ("avif", "webp", "jpg") for w, h in ((320, 192), (640, 384), (700, 420)))
     for rendition in image.renditions:
         assert stored(rendition["name"])
-    change_page = admin_client.get(f"/admin/clinic_site/publicimage/{image.pk}/change/").content.decode()
+    change_page = admin_client.get(f"/admin/practice/publicimage/{image.pk}/change/").content.decode()
     assert renditions.url(image.by_format["jpg"][0]["name"]) in change_page  # the preview
 
 
@@ -128,7 +128,7 @@ def test_a_new_file_replaces_the_renditions_and_deletes_the_old_files(admin_clie
     old = [r["name"] for r in image.renditions]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            f"/admin/clinic_site/publicimage/{image.pk}/change/",
+            f"/admin/practice/publicimage/{image.pk}/change/",
             {"alt": image.alt, "caption": "New", "upload": SimpleUploadedFile("new.png", png(color=(200, 0, 0)))},
         )
     assert response.status_code == 302
@@ -143,7 +143,7 @@ def test_saving_without_a_new_file_keeps_the_renditions(admin_client):
     upload(admin_client, png())
     image = PublicImage.objects.get()
     response = admin_client.post(
-        f"/admin/clinic_site/publicimage/{image.pk}/change/", {"alt": "Better words.", "caption": ""}
+        f"/admin/practice/publicimage/{image.pk}/change/", {"alt": "Better words.", "caption": ""}
     )
     assert response.status_code == 302
     assert PublicImage.objects.get().renditions == image.renditions
@@ -159,10 +159,10 @@ def test_deleting_an_image_deletes_its_files_but_not_those_another_image_shares(
     assert names == [r["name"] for r in second.renditions]
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(f"/admin/clinic_site/publicimage/{first.pk}/delete/", {"post": "yes"})
+        admin_client.post(f"/admin/practice/publicimage/{first.pk}/delete/", {"post": "yes"})
     assert all(stored(name) for name in names)
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(f"/admin/clinic_site/publicimage/{second.pk}/delete/", {"post": "yes"})
+        admin_client.post(f"/admin/practice/publicimage/{second.pk}/delete/", {"post": "yes"})
     assert not PublicImage.objects.exists()
     assert not any(stored(name) for name in names)
     assert anonymous_client().get(renditions.url(names[0])).status_code == 404
@@ -180,7 +180,7 @@ def test_a_portrait_chosen_in_the_team_member_form_shows_on_the_about_page(admin
         "position": member.position,
         "portrait": image.pk,
     }
-    response = admin_client.post(f"/admin/clinic_site/teammember/{member.pk}/change/", form)
+    response = admin_client.post(f"/admin/practice/teammember/{member.pk}/change/", form)
     assert response.status_code == 302
     response = anonymous_client().get("/about/")
     html = response.content.decode()

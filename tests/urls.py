@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import path
 
-from clinic_site.page_cache import cached_page
 from clinic_site.urls import urlpatterns as site_urlpatterns
+from page_cache.cache import cached_page
 
 
 def fails(request):

@@ -4,7 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from clinic_site.models import TeamMember
+from practice.models import TeamMember
 from triage import guide
 from triage.forms import GuideForm
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site import renditions
+from images import renditions
 
 # Days of the week as ISO numbers (Monday 1 … Sunday 7), the form `Practice.open_days` stores them in.
 WEEKDAY_DIGITS = "1234567"
@@ -31,9 +31,6 @@ class Practice(models.Model):
     There is one row; `Practice.objects.current()` returns it, creating the demo practice if the
     table is empty so that a fresh site always has something to show.
     """
-
-    # Saving this model clears the page cache (see clinic_site.page_cache).
-    invalidates_pages = True
 
     name = models.CharField(_("practice name"), max_length=120)
     phone = models.CharField(
@@ -154,19 +151,6 @@ class Practice(models.Model):
         return [self.street_address, city]
 
 
-class PageGeneration(models.Model):
-    """How many times content was saved: the page cache's generation, kept where edits are kept.
-
-    The page cache (clinic_site.page_cache) copies it into Redis; an edit saved while Redis was
-    unreachable still moves it on, so a page cached before that edit is never served afterwards.
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.value)
-
-
 class ClosedDay(models.Model):
     """A day the practice is closed although it is one of its open days: a holiday, a training day."""
 
@@ -206,12 +190,10 @@ class PublicImageManager(models.Manager):
 class PublicImage(models.Model):
     """An image on public pages (a team member's portrait, a page's illustration), with its text.
 
-    The upload itself is never kept: it is checked (clinic_site.images) and the renditions made
-    from its pixels (clinic_site.renditions) are what is stored and served. Deleting the image
+    The upload itself is never kept: it is checked (images.uploads) and the renditions made
+    from its pixels (images.renditions) are what is stored and served. Deleting the image
     deletes its files.
     """
-
-    invalidates_pages = True
 
     alt = models.CharField(
         _("text alternative"),
@@ -331,8 +313,6 @@ class TeamMember(models.Model):
     is never written into page text.
     """
 
-    invalidates_pages = True
-
     name = models.CharField(_("name"), max_length=120, help_text=_("As patients should see it, e.g. Dr. Alex Example."))
     credentials = models.CharField(_("credentials"), max_length=80, blank=True, help_text=_("For example: MD, FACS."))
     role = models.CharField(_("role"), max_length=200, help_text=_("For example: Facial plastic surgeon."))
@@ -367,7 +347,7 @@ class TeamMember(models.Model):
 
     @classmethod
     def create_demo_team(cls):
-        """Save the demo team, each member with a drawn portrait made from clinic_site/demo_images/."""
+        """Save the demo team, each member with a drawn portrait made from practice/demo_images/."""
         for member in cls.demo_team():
             file_name, alt = DEMO_PORTRAITS[member.name]
             member.portrait = PublicImage.objects.create_from_file(DEMO_IMAGES / file_name, alt=alt)

@@ -1,6 +1,6 @@
 """schema.org JSON-LD for the public pages, built as plain dicts and rendered by {% json_ld %}."""
 
-from clinic_site.site_url import absolute_url as absolute
+from practice.site_url import absolute_url as absolute
 
 
 def practice_nodes(practice):

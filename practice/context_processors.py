@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from clinic_site.models import practice_for
+from practice.models import practice_for
 
 
 def practice(request):

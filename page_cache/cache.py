@@ -1,7 +1,7 @@
 """Whole-page caching for the public content pages, shared by every server process.
 
 A public page (a view wrapped in `cached_page`) is stored whole, status, headers and body, by
-`clinic_site.middleware.CachedPageMiddleware`, which sits near the top of the middleware stack and
+`page_cache.middleware.CachedPageMiddleware`, which sits near the top of the middleware stack and
 answers a later request for it before sessions, CSRF, authentication, URL resolution and the view
 run: one Redis round trip (MGET of the generation and the page) and the stored bytes. Only
 requests without a session cookie are served or stored this way; signed-in staff, the form and the
@@ -35,12 +35,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
-from clinic_site.models import PageGeneration
+from page_cache.models import PageGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -208,11 +207,20 @@ def stored_response(request, entry):
     return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
-def _content_changed(sender, instance=None, action="post", **kwargs):
-    if action.startswith("post") and getattr(type(instance), "invalidates_pages", False):
+def invalidated_by(*models):
+    """Drop every cached page whenever one of these models is saved or deleted, or its many-to-many links change.
+
+    Each app names its own models in its AppConfig.ready(), so this module imports none of them.
+    """
+    for model in models:
+        post_save.connect(_content_changed, sender=model, weak=False)
+        post_delete.connect(_content_changed, sender=model, weak=False)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(_content_changed, sender=field.remote_field.through, weak=False)
+
+
+def _content_changed(sender, action="post", **kwargs):
+    if action.startswith("post"):
         # In the edit's transaction: the number moves on with the edit, even if Redis is down.
         number = _bump_stored_generation()
         invalidate_pages(number)

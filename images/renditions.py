@@ -2,7 +2,7 @@
 
 Each width is written as AVIF, WebP and a JPEG fallback; pages offer them with <picture> and
 srcset, and the browser takes the smallest that fills its slot. Names are the hash of the bytes,
-so a name never changes meaning and may be cached for a year (clinic_site.image_serving).
+so a name never changes meaning and may be cached for a year (images.serving).
 """
 
 import copy
@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 
-from clinic_site import images
+from images import uploads as images
 
 # Widths in pixels; a source narrower than the last one gets its own width instead of wider ones.
 WIDTHS = (320, 640, 960, 1280)
@@ -42,7 +42,7 @@ def url(name):
 
 
 def make(image):
-    """Write the renditions of a checked image (clinic_site.images.open_checked).
+    """Write the renditions of a checked image (images.uploads.open_checked).
 
     Returns the upright image's (width, height) and the renditions as dicts with format (the
     file extension), width, height and name, smallest first.

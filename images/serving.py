@@ -14,9 +14,9 @@ from django.core.files.storage import storages
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from clinic_site.renditions import CONTENT_TYPES
+from images.renditions import CONTENT_TYPES
 
-# What our rendition names look like (see clinic_site.renditions.file_name), plus the suffix a
+# What our rendition names look like (see images.renditions.file_name), plus the suffix a
 # storage adds when two uploads race to write the same name. Anything else is not ours to serve.
 NAME = re.compile(r"[0-9a-f]{20}-[0-9]{1,5}w(?:_[A-Za-z0-9]{7})?\.(avif|webp|jpg)")
 IMMUTABLE = {"public": True, "max_age": 60 * 60 * 24 * 365, "immutable": True}

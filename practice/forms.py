@@ -2,8 +2,8 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site import images
-from clinic_site.models import WEEKDAY_DIGITS, Practice, PublicImage
+from images import uploads as images
+from practice.models import WEEKDAY_DIGITS, Practice, PublicImage
 
 
 class PracticeForm(forms.ModelForm):

@@ -1,12 +1,11 @@
-from django.apps import apps
 from django.conf import settings
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from clinic_site import privacy, structured_data
-from clinic_site.models import TeamMember, practice_for
-from clinic_site.page_cache import cached_page
+from page_cache.cache import cached_page
+from practice import privacy, registry, structured_data
+from practice.models import TeamMember, practice_for
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -38,12 +37,9 @@ class HomeView(SitePageView):
     )
 
     def get_context_data(self, **kwargs):
-        # The content apps are found by registration: the project package imports none of them.
-        published = {name: apps.get_model(name).objects.published() for name in PAGE_LISTS.values()}
-        return super().get_context_data(**{key: published[name] for key, name in PAGE_LISTS.items()}, **kwargs)
-
-
-PAGE_LISTS = {"conditions": "conditions.Condition", "guides": "guides.Guide"}
+        # The content apps registered their lists (practice.registry): this app imports none of them.
+        published = {name: model.objects.published() for name, model in registry.home_lists.items()}
+        return super().get_context_data(**published, **kwargs)
 
 
 class AboutView(SitePageView):

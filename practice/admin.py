@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site import renditions
-from clinic_site.forms import PracticeForm, PublicImageForm
-from clinic_site.models import ClosedDay, Practice, PublicImage, TeamMember
+from images import renditions
+from practice.forms import PracticeForm, PublicImageForm
+from practice.models import ClosedDay, Practice, PublicImage, TeamMember
 
 
 class ClosedDayInline(admin.TabularInline):
