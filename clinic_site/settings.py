@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     # (tests/test_architecture.py holds the order): infrastructure, the practice, the shared base,
     # the content apps, and the apps that work with patients' requests and staff.
     "clinic_site",
+    "client_limits",
     "page_cache",
     "practice",
     "triage",

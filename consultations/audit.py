@@ -10,7 +10,7 @@ the references of the requests actually shown.
 import dataclasses
 import functools
 
-from consultations.client_address import keyed_hash
+from client_limits.addresses import keyed_hash
 from consultations.models import AuditEntry
 
 Action = AuditEntry.Action

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from consultations import photos, rate_limit
+from client_limits import rate_limit
+from consultations import photos
 from consultations.retention import delete_expired
 
 DAY = timedelta(days=1)

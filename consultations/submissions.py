@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consultations import questions, rate_limit
+from client_limits import rate_limit
+from consultations import questions
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.photos import FIELD_NAMES as PHOTO_FIELDS

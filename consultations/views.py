@@ -11,8 +11,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from consultations import form_tokens, rate_limit, submissions
-from consultations.client_address import client_address
+from client_limits import rate_limit
+from client_limits.addresses import client_address
+from consultations import form_tokens, submissions
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
 from practice.models import practice_for

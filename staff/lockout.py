@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from consultations.client_address import client_address
+from client_limits.addresses import client_address
 
 
 def client_ip(request):

@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # From the bottom up. Packages in one tuple are peers and may not use each other.
 LAYERS = (
-    ("images", "page_cache"),  # infrastructure: image checks, renditions and serving; the page cache
+    # Infrastructure: image checks, renditions and serving; the page cache; client addresses and limits.
+    ("images", "page_cache", "client_limits"),
     ("practice",),  # the practice's own content and pages
     ("triage",),  # the urgent-care table every page asks
     ("medical_pages",),  # the shared base of the medical pages
     ("treatments",),
     ("conditions", "guides"),  # a condition page lists its treatments; never the other way
-    ("consultations",),  # patients' requests
-    ("staff",),  # staff sign-in: second factor and lockout
+    ("consultations", "staff"),  # patients' requests; staff sign-in (second factor, lockout)
     ("clinic_site",),  # configuration: settings and URLs wire everything
 )
 LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}

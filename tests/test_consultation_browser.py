@@ -116,7 +116,7 @@ def test_errors_take_focus_without_javascript(browser, live_server):
 def test_rate_limited_page_is_accessible(page, live_server, axe, settings):
     from django.db import transaction
 
-    from consultations import rate_limit
+    from client_limits import rate_limit
 
     settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
     settings.CLINIC_CONSULTATION_RATE_LIMIT = 1

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from client_limits.addresses import client_address
 from consultations import form_tokens
-from consultations.client_address import client_address
 from consultations.models import ConsultationRequest
 from consultations.queue import due_by
 from practice.models import Practice

@@ -16,8 +16,9 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from client_limits.models import RateLimitHit
 from consultations import photos
-from consultations.models import ConsultationRequest, RateLimitHit
+from consultations.models import ConsultationRequest
 from tests.consultation_fixtures import FormClient, answers, database_env, free_port, post_data, start_gunicorn
 from tests.photo_fixtures import upload
 from tests.servers import stop

@@ -95,7 +95,7 @@ def test_retention_period_is_a_setting_and_dry_run_deletes_nothing(aged, setting
 
 
 def test_retention_also_forgets_old_rate_limit_counts(client, db, settings):
-    from consultations.models import RateLimitBucket, RateLimitHit
+    from client_limits.models import RateLimitBucket, RateLimitHit
 
     settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
     client.post(URL, post_data(), HTTP_X_FORWARDED_FOR="203.0.113.40")

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from client_limits.models import RateLimitHit
 from consultations.choices import ForWhom, Onset
-from consultations.models import RateLimitHit
 from tests.conftest import Traffic
 from tests.test_browser_pages import NO_SIDEWAYS_SCROLL, TEXT_BUDGET_BYTES
 from triage import forms, guide, table

@@ -1,4 +1,4 @@
-"""Moving the practice's models out of the project package keeps every row, link and permission."""
+"""Models moved to the app they belong to (the practice's content, the rate limit) keep every row, link and permission."""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -58,3 +58,23 @@ def test_the_move_to_the_practice_app_keeps_rows_links_and_permissions(transacti
     assert PageGeneration.objects.get(pk=1).value == 41
     assert desk.permissions.get().content_type == ContentType.objects.get_for_model(ClosedDay)
     assert not ContentType.objects.filter(app_label="clinic_site", model="closedday").exists()
+
+
+def test_the_move_of_the_rate_limit_to_client_limits_keeps_its_counts(transactional_db):
+    from client_limits import rate_limit
+    from client_limits.models import RateLimitBucket
+
+    before = [("consultations", "0008_audit_actions_merged")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    bucket = old.get_model("consultations", "RateLimitBucket").objects.create(key="a" * 64)
+    old.get_model("consultations", "RateLimitHit").objects.create(bucket=bucket)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert RateLimitBucket.objects.get(key="a" * 64).hits.count() == 1
+    # The table works as the limit's own again: a new client is counted in it.
+    assert rate_limit.take_slot("203.0.113.9")
+    assert RateLimitBucket.objects.count() == 2

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from consultations.client_address import keyed_hash
-from consultations.models import RateLimitBucket, RateLimitHit
+from client_limits.addresses import keyed_hash
+from client_limits.models import RateLimitBucket, RateLimitHit
 
 
 def prune(now=None):

@@ -1,10 +1,9 @@
-"""The address a request really came from, without trusting headers a client can forge."""
+"""Who a request comes from: its address, without trusting headers a client can forge, and keyed digests."""
 
-import hashlib
-import hmac
 import ipaddress
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 
 def _trusted_networks():
@@ -46,5 +45,4 @@ def client_address(request):
 
 def keyed_hash(value, purpose):
     """A digest that identifies a value without storing it and cannot be reversed by brute force offline."""
-    key = hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return salted_hmac(f"clinic.{purpose}", value, algorithm="sha256").hexdigest()
