@@ -66,14 +66,17 @@ run: $(VENV)/.installed-run
 	@# The task worker and the notice sweep run alongside, so requests notify staff (mail to the console).
 	DJANGO_DEBUG=true $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	DJANGO_DEBUG=true $(PY) manage.py resend_consultation_notices --every 60 & sweep=$$!; \
-	trap 'kill $$worker $$sweep 2>/dev/null' EXIT; \
+	DJANGO_DEBUG=true $(PY) manage.py daily_clean_up --every 86400 & clean=$$!; \
+	trap 'kill $$worker $$sweep $$clean 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The task worker sends staff notices and patient confirmations; the sweep queues again any that
-# are overdue (SMTP outage, a worker killed mid-task). Uses the environment as `make serve` does.
+# are overdue (SMTP outage, a worker killed mid-task); the daily clean-up deletes what the clinic no
+# longer keeps (retention). Uses the environment as `make serve` does.
 worker: $(VENV)/.installed-run
 	$(PY) manage.py resend_consultation_notices --every $${CLINIC_SWEEP_SECONDS:-60} & sweep=$$!; \
-	trap 'kill $$sweep 2>/dev/null' EXIT; \
+	$(PY) manage.py daily_clean_up --every 86400 & clean=$$!; \
+	trap 'kill $$sweep $$clean 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --no-reload
 
 # Production configuration under wrk; writes bench/results.md (bench/run.py says what is measured).

@@ -378,7 +378,8 @@ CLINIC_NOTICE_OVERDUE_SECONDS = int(os.environ.get("CLINIC_NOTICE_OVERDUE_SECOND
 CLINIC_MAIL_RETRY_DELAYS = [int(delay) for delay in env_list("CLINIC_MAIL_RETRY_DELAYS", "300,1800,7200,21600,57600")]
 # Finished task results (the worker's record of each e-mail task) are deleted after this many days.
 CLINIC_TASK_RESULT_DAYS = int(os.environ.get("CLINIC_TASK_RESULT_DAYS", 14))
-# Completed, closed and spam requests are deleted this many days after they were received.
+# Completed, closed and spam requests are deleted this many days after staff last changed them (or
+# after they arrived, if staff never did): consultations.retention, run daily by `manage.py daily_clean_up`.
 CLINIC_RETENTION_DAYS = int(os.environ.get("CLINIC_RETENTION_DAYS", 730))
 # Requests left open (new, contacted, scheduled) are deleted once unchanged for this many days.
 CLINIC_OPEN_RETENTION_DAYS = int(os.environ.get("CLINIC_OPEN_RETENTION_DAYS", 1095))

@@ -220,7 +220,7 @@ class ConsultationRequest(models.Model):
 
 
 class DeliveryQuerySet(models.QuerySet):
-    """Which mail is still owed, written once for the worker (tasks.py), the sweep (sweep.py) and the
+    """Which mail is still owed, written once for the worker (tasks.py), the mail retries (mail_retries.py) and the
     admin's overdue warning, so that none of them sends, or waits for, mail the others gave up on."""
 
     def pending(self):
@@ -256,7 +256,7 @@ class Delivery(models.Model):
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # When the next attempt may start, and when a task for it was last queued (see consultations.sweep).
+    # When the next attempt may start, and when a task for it was last queued (see consultations.mail_retries).
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     # Set while a worker is sending: other copies of the task leave the mail alone.

@@ -9,7 +9,7 @@ class PrivateFileSystemStorage(FileSystemStorage):
     """A FileSystemStorage that never makes a URL.
 
     The plain one falls back to MEDIA_URL; a photo must only ever be read through the staff view
-    (consultations.photo_views), which checks who asks and records it.
+    (consultations.photo_admin.serve), which checks who asks and records it.
     """
 
     def url(self, name):

@@ -14,7 +14,7 @@ from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.photos import FIELD_NAMES as PHOTO_FIELDS
 from consultations.photos import PhotoFiles
-from consultations.references import new_reference
+from consultations.request_codes import new_reference
 from consultations.tasks import owe_notices
 from practice.privacy import NOTICE_VERSION
 

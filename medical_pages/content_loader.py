@@ -1,8 +1,8 @@
 """Loads the medical pages that ship with the code: `<app>/content/*.toml` for every app whose models
 are medical pages (conditions, treatments, guides), found by registration, never imported by name.
 
-Idempotent, and never overwrites staff: each row remembers a fingerprint of the content it was
-loaded with. A row whose content still matches that fingerprint has not been edited, so it
+Idempotent, and never overwrites staff: each row remembers a hash of the content it was (`loaded_hash`)
+loaded with. A row whose content still matches that hash has not been edited, so it
 receives our fixes; a row that differs was edited in the admin and is left alone.
 """
 
@@ -24,8 +24,8 @@ PAGE_FIELDS = [
     "last_reviewed", "eye_care",
 ]  # fmt: skip
 # Fields added after pages were first loaded, oldest first: a row loaded before one of them existed
-# was fingerprinted without it (and without every later one), and is still unedited if it matches
-# that older fingerprint.
+# was hashed without it (and without every later one), and is still unedited if it matches
+# that older hash.
 LATER_FIELDS = ["eye_care", "do_today", "illustration", "urgent_situations"]
 
 
@@ -59,7 +59,7 @@ def _normalise(value):
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
-def fingerprint(values):
+def loaded_hash(values):
     normalised = {key: _normalise(value) for key, value in values.items()}
     return hashlib.sha256(json.dumps(normalised, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -118,7 +118,7 @@ def _apply(page, values):
             if wanted
             else None
         )
-    page.loaded_hash = fingerprint(values)
+    page.loaded_hash = loaded_hash(values)
     if page.reviewed_by is None:
         page.reviewed_by = TeamMember.objects.reviewers().first()
     page.save()
@@ -130,25 +130,25 @@ def text_of(illustration):
     return {"alt": illustration["alt"], "caption": illustration["caption"]}
 
 
-def _fingerprints(row):
-    """The fingerprints an unedited row could have been loaded with: now, and before each LATER_FIELD."""
-    found = {fingerprint(row)}
+def _loaded_hashes(row):
+    """The hashes an unedited row could have been loaded with: now, and before each LATER_FIELD."""
+    found = {loaded_hash(row)}
     for index in range(len(LATER_FIELDS)):
         missing = LATER_FIELDS[index:]
-        found.add(fingerprint({key: value for key, value in row.items() if key not in missing}))
+        found.add(loaded_hash({key: value for key, value in row.items() if key not in missing}))
     return found
 
 
 def forget_do_today(page, relations):
     """For the migration that replaced the "Do this today" text with triage situations: a row that was
-    unedited with its old text is fingerprinted anew without it, so load_content still updates it.
+    unedited with its old text is hashed anew without it, so load_content still updates it.
 
     relations names the page's links to other pages (a migration's models are not MedicalPage
     subclasses, so they cannot be found as load_content finds them)."""
     row = _row_values(page, relations)
     before = {key: value for key, value in row.items() if key != "urgent_situations"} | {"do_today": page.do_today}
-    if page.loaded_hash in _fingerprints(before):
-        page.loaded_hash = fingerprint(row)
+    if page.loaded_hash in _loaded_hashes(before):
+        page.loaded_hash = loaded_hash(row)
         page.save(update_fields=["loaded_hash"])
 
 
@@ -166,9 +166,9 @@ def load_pages(model, directory):
             outcome["created"] += 1
             continue
         row = _row_values(page)
-        if fingerprint(row) == fingerprint(values):
+        if loaded_hash(row) == loaded_hash(values):
             outcome["unchanged"] += 1
-        elif page.loaded_hash in _fingerprints(row):
+        elif page.loaded_hash in _loaded_hashes(row):
             _apply(page, values)
             outcome["updated"] += 1
         else:

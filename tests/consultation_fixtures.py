@@ -170,7 +170,7 @@ def make_request(**fields):
     from django.utils import timezone
 
     from consultations.models import ConsultationRequest
-    from consultations.references import new_reference
+    from consultations.request_codes import new_reference
     from practice.privacy import NOTICE_VERSION
 
     make_request.counter = getattr(make_request, "counter", 0) + 1

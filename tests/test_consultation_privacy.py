@@ -155,11 +155,13 @@ def test_the_privacy_notice_states_each_period(client, content, settings):
     assert f"{settings.CLINIC_TASK_RESULT_DAYS} days after sending" in html
 
 
-def test_the_worker_sweep_loop_runs_the_clean_up(db, settings):
-    from consultations import housekeeping
+def test_the_daily_clean_up_command_deletes_expired_requests_and_the_mail_sweep_does_not(transactional_db, settings):
+    from django.core.management import call_command
 
     old = make_request(status="closed", created_at=timezone.now() - timedelta(days=settings.CLINIC_RETENTION_DAYS + 1))
-    assert housekeeping.run_daily() == 1
+    call_command("resend_consultation_notices")
+    assert ConsultationRequest.objects.filter(pk=old.pk).exists()
+    call_command("daily_clean_up")
     assert not ConsultationRequest.objects.filter(pk=old.pk).exists()
 
 

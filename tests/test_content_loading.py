@@ -88,7 +88,7 @@ def test_a_content_fix_reaches_untouched_pages_but_never_undoes_a_staff_edit(db,
     [["eye_care", "illustration", "urgent_situations"], ["illustration", "urgent_situations"], ["urgent_situations"]],
 )
 def test_a_page_loaded_before_a_later_field_still_receives_fixes(db, content_copy, missing):
-    """Rows fingerprinted before a field existed are unedited if they match that older fingerprint."""
+    """Rows hashed before a field existed are unedited if they match that older hash."""
     conditions, _ = content_copy
     content_loader.load_all()
     page = Condition.objects.get(slug="bells-palsy")
@@ -97,7 +97,7 @@ def test_a_page_loaded_before_a_later_field_still_receives_fixes(db, content_cop
     row = content_loader._row_values(page)
     for field in missing:
         del row[field]
-    Condition.objects.filter(pk=page.pk).update(loaded_hash=content_loader.fingerprint(row))
+    Condition.objects.filter(pk=page.pk).update(loaded_hash=content_loader.loaded_hash(row))
     path = conditions / "bells-palsy.toml"
     path.write_text(re.sub(r"^last_reviewed = \S+$", "last_reviewed = 2030-12-01", path.read_text(), flags=re.M))
     assert content_loader.load_all()["conditions"]["updated"] == 1
@@ -159,7 +159,7 @@ def test_a_redrawn_illustration_reaches_an_untouched_page_but_not_one_staff_chan
 
 
 def test_the_migration_to_triage_situations_keeps_unedited_pages_updatable(transactional_db):
-    """Dropping "Do this today" changes every row's fingerprint: the migration fingerprints unedited rows
+    """Dropping "Do this today" changes every row's loaded hash: the migration hashes unedited rows
     anew (so load_content still brings them fixes) and leaves edited rows counted as edited."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -179,7 +179,7 @@ def test_the_migration_to_triage_situations_keeps_unedited_pages_updatable(trans
         )  # fmt: skip
         values = {name: getattr(page, name) for name in fields}
         values |= {"last_reviewed": page.last_reviewed, "eye_care": False, "kind": "guide", "illustration": ""}
-        page.loaded_hash = "staff changed it" if edited else content_loader.fingerprint(values)
+        page.loaded_hash = "staff changed it" if edited else content_loader.loaded_hash(values)
         page.save()
         pages[slug] = page.pk
 
@@ -187,5 +187,5 @@ def test_the_migration_to_triage_situations_keeps_unedited_pages_updatable(trans
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     unedited, edited = Guide.objects.get(pk=pages["unedited"]), Guide.objects.get(pk=pages["edited"])
-    assert unedited.loaded_hash in content_loader._fingerprints(content_loader._row_values(unedited))
+    assert unedited.loaded_hash in content_loader._loaded_hashes(content_loader._row_values(unedited))
     assert edited.loaded_hash == "staff changed it"

@@ -1,4 +1,4 @@
-"""Models moved to the app they belong to (the practice's content, the rate limit) keep every row, link and permission."""
+"""Models moved to the app they belong to (practice content, the rate limit) keep every row, link and permission."""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType

@@ -1,6 +1,6 @@
 """The "Do this today" text gives way to situations from the triage table (triage/table.py).
 
-Pages whose content was loaded and never edited are fingerprinted anew without the old text, so
+Pages whose content was loaded and never edited are hashed anew without the old text, so
 load_content keeps updating them; a page staff edited keeps counting as edited.
 """
 

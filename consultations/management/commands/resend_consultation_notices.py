@@ -4,16 +4,15 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
-from consultations import housekeeping
-from consultations.sweep import resend_overdue
+from consultations.mail_retries import resend_overdue
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Queue again the staff notices and patient confirmations that are due. With --every, keep running, "
-        "and once a day also delete expired requests and old task results."
+        "Queue again the staff notices and patient confirmations that are due. With --every, keep running. "
+        "(The daily clean-up is a command of its own: daily_clean_up.)"
     )
 
     def add_arguments(self, parser):
@@ -22,15 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every, **options):
-        next_housekeeping = time.monotonic() if every else float("inf")
         while True:
             close_old_connections()
             try:
                 count = resend_overdue()
-                if time.monotonic() >= next_housekeeping:
-                    deleted = housekeeping.run_daily()
-                    logger.info("Daily clean-up: %d expired consultation request(s) deleted", deleted)
-                    next_housekeeping = time.monotonic() + housekeeping.DAY.total_seconds()
             except DatabaseError:
                 if not every:
                     raise
