@@ -205,14 +205,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, sharing one redis-py client per pool (page_cache.redis).
-            "BACKEND": "page_cache.redis.RedisCache",
+            # django-redis keeps one redis-py client per server; Django's own backend builds one,
+            # with redis-py's ~170 response callbacks, on every call (README, Dependencies).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CLINIC_CACHE_PREFIX", "clinic"),
             # A page renders without the cache rather than wait on it (page_cache.cache).
             "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
-                "socket_timeout": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
+                "SOCKET_TIMEOUT": float(os.environ.get("CLINIC_CACHE_TIMEOUT", 0.25)),
             },
         }
     }
