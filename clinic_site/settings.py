@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "client_limits",
     "page_cache",
     "practice",
+    "booking",
     "triage",
     "medical_pages",
     "treatments",

@@ -18,7 +18,7 @@ LAYERS = (
     # Infrastructure: image checks, renditions and serving; the page cache; client addresses and limits.
     ("images", "page_cache", "client_limits"),
     ("practice",),  # the practice's own content and pages
-    ("triage",),  # the urgent-care table every page asks
+    ("triage", "booking"),  # the urgent-care table every page asks; the scheduling core
     ("medical_pages",),  # the shared base of the medical pages
     ("treatments",),
     ("conditions", "guides"),  # a condition page lists its treatments; never the other way
