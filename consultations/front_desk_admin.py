@@ -33,7 +33,7 @@ def _when(moment):
 def due_html(consultation, practice, now=None):
     """The due time, or "Overdue" in words and in red (never by color alone); "—" once replied to,
     or when the practice promises no date."""
-    due = queue.due_by(consultation.created_at, practice)
+    due = queue.due_for(consultation, practice)
     if not queue.is_awaiting_reply(consultation) or due is None:
         return "—"
     if queue.is_overdue(due, consultation, now):
@@ -62,13 +62,20 @@ def how_to_reach_html(consultation):
 
 
 class QueueFilter(admin.SimpleListFilter):
-    """Saved views: one click to the requests that are mine, nobody's yet, or due by tonight."""
+    """Saved views: one click to the requests that are mine, nobody's yet, due by tonight, overdue, or
+    time-sensitive and still to reach."""
 
     title = _("saved views")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("due-today", _("Due today (and overdue)"))]
+        return [
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("due-today", _("Due today (and overdue)")),
+            ("overdue", _("Overdue")),
+            ("time-sensitive", _("Time-sensitive")),
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -80,6 +87,10 @@ class QueueFilter(admin.SimpleListFilter):
             return queue.open_requests(queryset).filter(assigned_to__isnull=True)
         if value == "due-today":
             return queue.due_today(queryset, practice_for(request))
+        if value == "overdue":
+            return queue.overdue(queryset, practice_for(request))
+        if value == "time-sensitive":
+            return queue.time_sensitive(queryset)
         raise IncorrectLookupParameters(f"Unknown saved view {value!r}.")
 
 

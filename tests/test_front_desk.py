@@ -122,6 +122,35 @@ def test_a_later_arrival_is_never_due_before_an_earlier_one():
     assert all(due - arrived >= timedelta(days=2) for arrived, due in zip(arrivals, dues, strict=True))
 
 
+@pytest.mark.parametrize(
+    "arrived",
+    [local(2026, 1, 16, 0, 5), local(2026, 1, 16, 15, 0), local(2026, 1, 17, 9, 0)],  # Friday; Saturday (closed)
+)
+def test_a_time_sensitive_request_is_due_by_the_end_of_the_day_it_arrived(arrived):
+    practice = Practice.demo()
+    today = local(arrived.year, arrived.month, arrived.day, *END)
+    assert due_by(arrived, practice, time_sensitive=True) == today
+    assert due_by(arrived, practice) > today  # any other request: the promised day, later
+    # The urgency is the clinic's own, not the promise: it holds when no reply date is promised.
+    practice.reply_working_days = None
+    assert due_by(arrived, practice, time_sensitive=True) == today
+
+
+def test_a_time_sensitive_request_is_due_today_and_overdue_tomorrow_in_the_list(front_desk, time_machine):
+    time_machine.move_to(local(2026, 1, 14, 9, 0), tick=False)  # a Wednesday morning
+    urgent = make_request(created_at=local(2026, 1, 14, 8, 0), onset="3-days")
+    calm = make_request(created_at=local(2026, 1, 14, 8, 0))
+    desk = sign_in_verified(Client(), front_desk)
+    due_today = desk.get(CHANGELIST, {"queue": "due-today"}).content.decode()
+    found = set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", due_today))
+    assert found == {urgent.reference}
+    page = desk.get(change_url(urgent)).content.decode()
+    assert f'datetime="{local(2026, 1, 14, *END).isoformat()}"' in page
+    time_machine.move_to(local(2026, 1, 15, 0, 30), tick=False)  # just past midnight
+    html = sign_in_verified(Client(), front_desk).get(CHANGELIST).content.decode()  # the session has timed out
+    assert "Overdue" in row(html, urgent) and "Overdue" not in row(html, calm)
+
+
 # The list.
 
 
@@ -378,6 +407,33 @@ def test_saved_view_due_today_shows_what_is_due_by_tonight_and_overdue(front_des
     assert "Overdue" not in row(html, due_this_morning) and "Overdue" not in row(html, due_this_afternoon)
     entry = AuditEntry.objects.filter(action="filter").latest("at")
     assert (entry.filters, set(entry.references.split())) == ("queue", found)
+
+
+def test_saved_views_overdue_and_time_sensitive(front_desk, time_machine):
+    time_machine.move_to(local(2026, 1, 14, 12, 0), tick=False)  # a Wednesday, noon
+    desk = sign_in_verified(Client(), front_desk)
+    late = make_request(created_at=local(2026, 1, 9, 10, 0))  # Friday -> end of Tuesday
+    due_tonight = make_request(created_at=local(2026, 1, 12, 10, 0))
+    urgent_yesterday = make_request(created_at=local(2026, 1, 13, 10, 0), onset="3-days")
+    urgent_today = make_request(created_at=local(2026, 1, 14, 10, 0), onset="3-days")
+    urgent_voicemail = make_request(created_at=local(2026, 1, 13, 9, 0), onset="3-days", status="contacted")
+    urgent_booked = make_request(created_at=local(2026, 1, 13, 9, 0), onset="3-days", status="scheduled")
+    late_replied = make_request(created_at=local(2026, 1, 9, 10, 0), status="contacted")
+    html = desk.get(CHANGELIST).content.decode()
+    assert '<a href="?queue=overdue">Overdue</a>' in html
+    assert '<a href="?queue=time-sensitive">Time-sensitive</a>' in html
+
+    def shown(view):
+        html = desk.get(CHANGELIST, {"queue": view}).content.decode()
+        return set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", html))
+
+    assert shown("overdue") == {late.reference, urgent_yesterday.reference}
+    assert shown("time-sensitive") == {urgent_yesterday.reference, urgent_today.reference, urgent_voicemail.reference}
+    assert not {due_tonight.reference, urgent_booked.reference, late_replied.reference} & (
+        shown("overdue") | shown("time-sensitive")
+    )
+    entry = AuditEntry.objects.filter(action="filter").latest("at")
+    assert entry.filters == "queue"
 
 
 # The menu.
