@@ -436,6 +436,39 @@ def test_saved_views_overdue_and_time_sensitive(front_desk, time_machine):
     assert entry.filters == "queue"
 
 
+def test_the_index_counts_time_sensitive_overdue_and_new_requests_each_a_link(desk_client):
+    now = timezone.now()
+    make_request(created_at=now - timedelta(days=9))  # new and overdue
+    make_request(created_at=now - timedelta(minutes=5), onset="3-days")  # new, time-sensitive, due tonight
+    make_request(created_at=now - timedelta(minutes=9), onset="3-days", status="contacted")  # still to reach
+    make_request(created_at=now - timedelta(minutes=7))  # new
+    make_request(status="closed", onset="3-days")
+    html = desk_client.get("/admin/").content.decode()
+    counts = html[html.index('id="consultation-counts"') : html.index("</ul>", html.index('id="consultation-counts"'))]
+    assert f'<a href="{CHANGELIST}?queue=time-sensitive">2 time-sensitive</a>' in counts
+    assert f'<a href="{CHANGELIST}?queue=overdue">1 overdue</a>' in counts
+    assert f'<a href="{CHANGELIST}?status__exact=new">3 new requests</a>' in counts
+    # Each link lists what it counted.
+    for view, count in (("time-sensitive", 2), ("overdue", 1)):
+        listed = desk_client.get(CHANGELIST, {"queue": view}).content.decode()
+        assert len(set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", listed))) == count, view
+
+
+def test_technical_apps_are_in_the_index_for_superusers_only(client, admin_client, db):
+    # A Manager who was also given a look at the sign-in records: the heading stays out of their menu.
+    manager = User.objects.create_user("manager", password="x" * 12, is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    manager.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["axes", "otp_totp"]))
+    sign_in_verified(client, manager)
+    index = client.get("/admin/").content.decode()
+    assert CHANGELIST in index
+    for technical in ("/admin/axes/", "/admin/otp_totp/", "/admin/otp_static/", "/admin/django_tasks_database/"):
+        assert technical not in index, technical
+    everything = admin_client.get("/admin/").content.decode()
+    for technical in ("/admin/axes/", "/admin/otp_totp/", "/admin/otp_static/", "/admin/django_tasks_database/"):
+        assert technical in everything, technical
+
+
 # The menu.
 
 
