@@ -14,13 +14,20 @@ from consultations.choices import Status
 from consultations.front_desk_admin import EarlierThanFilter, QueueChangeList, QueueFilter
 from consultations.groups import is_manager
 from consultations.models import AuditEntry, ConsultationRequest, Note
-from consultations.questions import QUESTIONS
+from consultations.questions import QUESTIONS, SECTIONS
 from consultations.tasks import owe_notices
 from treatments.models import Treatment
 
 # How the request's page shows an answer where the stored value is not what staff should read.
 SHOWN_AS = {"phone": "phone_link", "bothers": "bothers_display", "treatments_of_interest": "treatments_display"}
-PATIENT_FIELDS = tuple(SHOWN_AS.get(question.column, question.column) for question in QUESTIONS)
+# The summary card at the top of a request's page (front_desk_admin.summary): every question, by
+# the section the patient answered it in, as (where the answer is kept, how it is shown). A question
+# added to QUESTIONS appears there with no change here.
+PATIENT_SECTIONS = tuple(
+    (section, tuple((q.column, SHOWN_AS.get(q.column, q.column)) for q in QUESTIONS if q.section == section))
+    for section in SECTIONS
+)
+PATIENT_FIELDS = tuple(shown for _section, answers in PATIENT_SECTIONS for _column, shown in answers)
 # What the patient told us about their health. Everyone who may open a request reads it there; only
 # a Manager may also list, filter or export by it. For Front desk the columns and filters are left
 # out (get_list_display, get_list_filter) and a lookup on these fields in the URL is refused
@@ -139,10 +146,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "export_csv",
     )
     inlines = [NoteInline]
+    # What the patient sent is not in the form: the summary card above it shows it, answers and
+    # photos, beside the front desk's panel and the notes (templates/admin/consultations/...).
+    patient_sections = PATIENT_SECTIONS
     fieldsets = (
         (_("Handling"), {"fields": ("status", "assigned_to", "contact_attempts", "mail_status")}),
-        (_("What the patient sent"), {"fields": PATIENT_FIELDS}),
-        (_("Photos"), {"fields": ("photo_thumbnails",)}),
         (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
     readonly_fields = PATIENT_FIELDS + RECORD_FIELDS + ("contact_attempts", "mail_status", "photo_thumbnails")

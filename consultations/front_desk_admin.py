@@ -5,19 +5,21 @@ this module only shows them. ConsultationRequestAdmin (admin.py) calls it from i
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, label_for_field, lookup_field, unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations import earlier, outcomes, phones, queue
+from consultations import earlier, outcomes, phones, photo_admin, queue
 from consultations.choices import ContactMethod
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
@@ -159,13 +161,38 @@ def prepare_rows(request, shown):
     earlier.record(request.user, found, shown)
 
 
+def summary(model_admin, obj):
+    """The patient's answers for the summary card: [(section, [(label, shown)])], answered ones only.
+
+    Shown as the admin shows a read-only field (a display method where there is one, the choice's
+    label otherwise), from model_admin.patient_sections, which derives from QUESTIONS.
+    """
+    sections = []
+    for section, answers in model_admin.patient_sections:
+        rows = []
+        for column, shown in answers:
+            if getattr(obj, column, None) in (None, "", [], ()):
+                continue  # not asked, or left blank: nothing to read
+            field, attr, value = lookup_field(shown, obj, model_admin)
+            if field is None:
+                html = value if hasattr(value, "__html__") else linebreaksbr(value)
+            else:
+                html = linebreaksbr(display_for_field(value, field, model_admin.get_empty_value_display()))
+            rows.append((capfirst(label_for_field(shown, obj.__class__, model_admin)), conditional_escape(html)))
+        if rows:
+            sections.append((section, rows))
+    return sections
+
+
 def change_form_context(model_admin, request, obj):
-    """The Front desk panel and the notes so far, for a request's page."""
+    """The summary card, the Front desk panel and the notes so far, for a request's page."""
     found = earlier.find([obj])
     earlier.record(request.user, found, [obj])
     may_record = model_admin.has_change_permission(request, obj) and outcomes.can_record(obj)
     site = model_admin.admin_site.name
     return {
+        "summary": summary(model_admin, obj),
+        "photos": photo_admin.thumbnails_html(model_admin, obj),
         "front_desk": {
             "time_sensitive": time_sensitive_tag(obj),
             "due": due_html(obj, practice_for(request)),

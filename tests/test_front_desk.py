@@ -15,6 +15,7 @@ from django.utils import timezone
 from consultations.front_desk_admin import how_to_reach_html
 from consultations.groups import FRONT_DESK
 from consultations.models import AuditEntry, ConsultationRequest, Note
+from consultations.questions import QUESTIONS
 from consultations.queue import due_by
 from practice.models import Practice
 from tests.consultation_fixtures import make_request
@@ -204,7 +205,7 @@ def test_phones_show_in_national_format_as_tel_links_and_foreign_ones_stay_inter
     assert '<a class="tel" href="tel:+442079460958">+44 20 7946 0958</a>' in row(html, abroad)
     assert "Text message, early evening" in row(html, abroad)
     page = desk_client.get(change_url(abroad)).content.decode()
-    assert page.count('href="tel:+442079460958">+44 20 7946 0958</a>') == 2  # the panel and the record
+    assert page.count('href="tel:+442079460958">+44 20 7946 0958</a>') == 2  # the panel and the summary card
     assert "+442079460958</div>" not in page
 
 
@@ -214,6 +215,54 @@ def test_how_to_reach_leaves_out_a_blank_best_time():
     assert how_to_reach_html(consultation) == (
         '<span class="contact-way">E-mail</span><br><a href="mailto:ada@example.com">ada@example.com</a>'
     )
+
+
+def summary_card(html):
+    return html[html.index('id="summary-card"') : html.index("</section>", html.index('id="summary-card"'))]
+
+
+def test_the_summary_card_shows_every_answer_in_the_order_of_questions_and_is_audited(desk_client):
+    consultation = make_request(
+        for_whom="child",
+        preferred_contact="phone",
+        best_time="afternoon",
+        onset="3-days",
+        bothers=["eye"],
+        message="Her eye waters.\nShe is 6.",
+        heard_from="",
+        email="",
+    )
+    html = desk_client.get(change_url(consultation)).content.decode()
+    card = summary_card(html)
+    labels = re.findall(r"<dt>([^<]+)</dt>", card)
+    # Derived from QUESTIONS (a question added there shows here): answered ones, in the form's order.
+    answered = [question for question in QUESTIONS if getattr(consultation, question.column) not in ("", None, [])]
+    assert len(labels) == len(answered) and {"E-mail", "Heard of us from"}.isdisjoint(labels)
+    assert labels[:5] == ["Who is this for", "Name", "Phone", "Preferred contact", "Best time of day"]
+    for shown in (
+        "My child",
+        consultation.name,
+        "Phone call",
+        "Afternoon",
+        "My eye does not close all the way",
+        "In the last 3 days",
+        "Her eye waters.<br>She is 6.",
+    ):
+        assert f"<dd>{shown}</dd>" in card, shown
+    assert '<dd><a class="tel" href="tel:+12025550143">(202) 555-0143</a></dd>' in card
+    assert "None sent." in card  # the pose sheet, empty
+    # The card comes first; the panel and the notes beside it, before the form.
+    assert html.index('id="summary-card"') < html.index('id="front-desk"') < html.index('id="notes-so-far"')
+    assert html.index('id="notes-so-far"') < html.index('id="content-main"')
+    entry = AuditEntry.objects.filter(action="view").latest("at")
+    assert (entry.username, entry.references) == ("desk", consultation.reference)
+
+
+def test_the_summary_card_escapes_what_the_patient_wrote(desk_client):
+    consultation = make_request(message="<script>alert(1)</script>", name="<b>Bo</b>")
+    card = summary_card(desk_client.get(change_url(consultation)).content.decode())
+    assert "<script>" not in card and "<b>Bo</b>" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card and "&lt;b&gt;Bo&lt;/b&gt;" in card
 
 
 # One-click outcomes.
