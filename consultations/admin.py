@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.constants import LOOKUP_SEP
@@ -182,6 +183,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            request.kept_note = front_desk_admin.take_kept_note(request, object_id)
+        elif "_savenext" in request.POST:
+            # Before the save moves this request in the order (front_desk_admin.go_to_next).
+            request.next_in_queue = queue.next_in_queue(self.get_queryset(request), unquote(object_id))
         response = super().change_view(request, object_id, form_url, extra_context)
         # A page with the request on it: the first look, or the form shown again with an error.
         audit.record_page(request, response, audit.Action.VIEW, "original")
@@ -191,6 +197,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         if obj is not None:
             context.update(front_desk_admin.change_form_context(self, request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_savenext" in request.POST:
+            self.message_user(request, _("“%(reference)s” was saved.") % {"reference": obj.reference}, messages.SUCCESS)
+            return front_desk_admin.go_to_next(self, request, request.next_in_queue)
+        return super().response_change(request, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, NoteInline) and request.method == "GET":
+            kwargs["initial"] = front_desk_admin.note_initial(self, request, obj)
+        return kwargs
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)

@@ -188,7 +188,7 @@ def change_form_context(model_admin, request, obj):
     """The summary card, the Front desk panel and the notes so far, for a request's page."""
     found = earlier.find([obj])
     earlier.record(request.user, found, [obj])
-    may_record = model_admin.has_change_permission(request, obj) and outcomes.can_record(obj)
+    may_record = may_record_outcome(model_admin, request, obj)
     site = model_admin.admin_site.name
     return {
         "summary": summary(model_admin, obj),
@@ -202,12 +202,58 @@ def change_form_context(model_admin, request, obj):
                 (reverse(f"{site}:consultations_consultationrequest_change", args=[e.pk]), e)
                 for e in found.get(obj.pk, [])
             ],
-            "outcomes": list(outcomes.OUTCOMES.values()) if may_record else [],
+            "outcomes": outcomes.offered(obj) if may_record else [],
             "outcome_url": reverse(f"{site}:{OUTCOME_URL_NAME}", args=[obj.pk]),
+            # A note typed with an outcome that was refused, given back (else in "Add a note").
+            "kept_note": getattr(request, "kept_note", "") if may_record else "",
+            "note_max_length": outcomes.NOTE_MAX_LENGTH,
         },
         # Notes so far, read-only above the box for a new one (None: not the user's to see).
         "notes": list(obj.notes.select_related("author")) if request.user.has_perm("consultations.view_note") else None,
     }
+
+
+def may_record_outcome(model_admin, request, obj):
+    return model_admin.has_change_permission(request, obj) and outcomes.can_record(obj)
+
+
+# A note typed with an outcome the server refused is kept in the session (server-side, never in the
+# URL), for the page the desk is sent back to, and given back once.
+KEPT_NOTE = "front_desk_kept_note"
+
+
+def keep_note(request, obj, note):
+    if note.strip():
+        request.session[KEPT_NOTE] = {"request": obj.pk, "text": note}
+
+
+def take_kept_note(request, object_id):
+    """The note kept for this request's page, removed from the session; "" when there is none."""
+    kept = request.session.get(KEPT_NOTE)
+    if not kept or str(kept["request"]) != str(object_id):
+        return ""
+    del request.session[KEPT_NOTE]
+    return kept["text"]
+
+
+def note_initial(model_admin, request, obj):
+    """The kept note for the "Add a note" box, when the outcome form that would show it is absent."""
+    note = getattr(request, "kept_note", "")
+    if note and obj is not None and not may_record_outcome(model_admin, request, obj):
+        return [{"text": note}]
+    return None
+
+
+def change_url(model_admin, pk):
+    return reverse(f"{model_admin.admin_site.name}:consultations_consultationrequest_change", args=[pk])
+
+
+def go_to_next(model_admin, request, next_pk):
+    """To the next request in the queue, or back to the list when this was the last."""
+    if next_pk is None:
+        model_admin.message_user(request, gettext("That was the last open request in the list."), messages.INFO)
+        return redirect(f"{model_admin.admin_site.name}:consultations_consultationrequest_changelist")
+    return redirect(change_url(model_admin, next_pk))
 
 
 def outcome_urls(model_admin):
@@ -225,10 +271,16 @@ def outcome_view(model_admin, request, object_id):
         raise Http404(gettext("No consultation request with that id."))
     if not model_admin.has_change_permission(request, obj):
         raise PermissionDenied
+    note = request.POST.get("note", "")
+    # "Then open the next request": where this one stood before the outcome moves it in the order.
+    next_pk = queue.next_in_queue(model_admin.get_queryset(request), obj.pk) if request.POST.get("next") else None
     try:
-        consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user)
+        consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user, note)
     except outcomes.OutcomeRefused as refused:
         model_admin.message_user(request, str(refused), messages.ERROR)
+        keep_note(request, obj, note)
+        if note.strip():
+            model_admin.message_user(request, gettext("Your note was not saved; it is back in its box."))
     else:
         model_admin.log_change(request, consultation, gettext("Recorded: %(outcome)s") % {"outcome": outcome.label})
         model_admin.message_user(
@@ -237,4 +289,6 @@ def outcome_view(model_admin, request, object_id):
             % {"outcome": outcome.label, "status": consultation.get_status_display().lower()},
             messages.SUCCESS,
         )
-    return redirect(f"{model_admin.admin_site.name}:consultations_consultationrequest_change", obj.pk)
+        if request.POST.get("next"):
+            return go_to_next(model_admin, request, next_pk)
+    return redirect(change_url(model_admin, obj.pk))

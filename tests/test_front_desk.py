@@ -347,6 +347,98 @@ def test_an_outcome_is_refused_clearly_on_a_closed_request_or_an_unknown_choice(
     assert not Note.objects.exists()
 
 
+def test_an_outcome_and_its_note_are_one_submit_and_one_note(desk_client, front_desk):
+    consultation = make_request()
+    response = desk_client.post(
+        outcome_url(consultation), {"outcome": "voicemail", "note": "  Left the clinic number.  "}
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("contacted", 1)
+    note = Note.objects.get(request=consultation)
+    assert (note.text, note.author) == ("No answer, voicemail left\nLeft the clinic number.", front_desk)
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "<p>No answer, voicemail left<br>Left the clinic number.</p>" in page
+
+
+def test_only_the_ways_the_patient_gave_are_offered_and_the_server_refuses_the_others(desk_client):
+    no_email = make_request(email="", preferred_contact="phone")
+    no_phone = make_request(phone="", preferred_contact="email")
+    buttons = re.compile(r'name="outcome" value="([a-z]+)"')
+    assert buttons.findall(desk_client.get(change_url(no_email)).content.decode()) == ["reached", "voicemail"]
+    assert buttons.findall(desk_client.get(change_url(no_phone)).content.decode()) == ["reached", "emailed"]
+    assert buttons.findall(desk_client.get(change_url(make_request())).content.decode()) == [
+        "reached",
+        "voicemail",
+        "emailed",
+    ]
+
+    # A stale page or a hand-made POST: refused, in words, and the typed note comes back in its box.
+    response = desk_client.post(outcome_url(no_email), {"outcome": "emailed", "note": "Sent the leaflet <b>"})
+    assert response.status_code == 302 and response["Location"] == change_url(no_email)
+    page = desk_client.get(change_url(no_email)).content.decode()
+    assert "The patient gave no e-mail address, so “E-mailed” cannot be recorded." in page
+    assert "Your note was not saved; it is back in its box." in page
+    assert re.search(r'<textarea id="outcome-note"[^>]*>Sent the leaflet &lt;b&gt;</textarea>', page)
+    # Given back once: the next visit starts with an empty box.
+    assert re.search(
+        r'<textarea id="outcome-note"[^>]*></textarea>', desk_client.get(change_url(no_email)).content.decode()
+    )
+    no_email.refresh_from_db()
+    assert (no_email.status, no_email.contact_attempts) == ("new", 0)
+    assert not Note.objects.exists()
+    assert not AuditEntry.objects.filter(action="outcome").exists()
+    desk_client.post(outcome_url(no_phone), {"outcome": "voicemail"})
+    no_phone.refresh_from_db()
+    assert no_phone.contact_attempts == 0
+
+
+def test_a_note_typed_with_an_outcome_refused_on_a_closed_request_goes_to_add_a_note(desk_client):
+    # A colleague closed it while the page was open: no outcome form now, the note lands in "Add a note".
+    consultation = make_request()
+    consultation.status = "closed"
+    consultation.save()
+    desk_client.post(outcome_url(consultation), {"outcome": "reached", "note": "Booked for Tuesday"})
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "This request is closed." in page
+    assert re.search(r'<textarea name="notes-0-text"[^>]*>\s*Booked for Tuesday</textarea>', page)
+
+
+def test_a_note_too_long_is_refused_and_kept(desk_client):
+    consultation = make_request()
+    desk_client.post(outcome_url(consultation), {"outcome": "reached", "note": "x" * 4001})
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "The note is 4001 characters long; it can be 4000 at most." in page
+    assert "x" * 4001 in page
+    assert not Note.objects.exists()
+
+
+def test_save_and_next_and_outcome_and_next_follow_the_list_order(desk_client):
+    now = timezone.now()
+    urgent = make_request(created_at=now - timedelta(hours=2), onset="3-days")
+    older = make_request(created_at=now - timedelta(days=3))
+    newer = make_request(created_at=now - timedelta(hours=1))
+    make_request(created_at=now - timedelta(hours=5), status="closed")  # finished: not in the worklist
+    # The list: urgent, older, newer. After the urgent one comes the oldest waiting.
+    page = desk_client.get(change_url(urgent)).content.decode()
+    assert '<input type="submit" value="Save and next" name="_savenext">' in page
+    form = {"status": "contacted", "assigned_to": "", "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "0"}
+    form |= {"notes-MIN_NUM_FORMS": "0", "notes-MAX_NUM_FORMS": "1", "notes-0-text": "", "_savenext": "1"}
+    response = desk_client.post(change_url(urgent), form)
+    assert response.status_code == 302 and response["Location"] == change_url(older)
+    urgent.refresh_from_db()
+    assert urgent.status == "contacted"
+    # An outcome, then the next: where the request stood before the outcome moved it.
+    response = desk_client.post(outcome_url(older), {"outcome": "voicemail", "next": "1"})
+    assert response["Location"] == change_url(newer)
+    # Now the list reads: urgent (pinned till reached), newer (new), older (contacted, with the rest).
+    response = desk_client.post(outcome_url(newer), {"outcome": "reached", "next": "1"})
+    assert response["Location"] == change_url(older)
+    response = desk_client.post(outcome_url(older), {"outcome": "reached", "next": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == CHANGELIST
+    assert "That was the last open request in the list." in response.content.decode()
+
+
 # Notes.
 
 
@@ -359,7 +451,9 @@ def test_notes_so_far_are_read_only_above_one_add_a_note_box_without_a_date(desk
     assert "Called, line busy" in notes and "<textarea" not in notes
     add = html[html.index('id="notes-group"') :]
     assert '<h2><label for="id_notes-0-text">Add a note</label></h2>' in add
-    assert html.count("<textarea") == 1
+    # One box for a note on its own, one for a note with an outcome; each labelled for what it does.
+    assert html.count("<textarea") == 2
+    assert '<label for="outcome-note">Note (optional), saved with the outcome</label>' in html
     assert "<time" not in add[: add.index("</fieldset>")]
 
 
