@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -107,20 +107,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     # A request has no page on the public site.
     view_on_site = False
+    # Readable at 1280px with the side navigation open (front-desk.css puts the filters above the
+    # list there): the Time-sensitive tag shares the due column, e-mail problems the status column,
+    # earlier requests the name's, attempts the way to reach; when symptoms began is a filter (the
+    # tag says what matters in the list).
     list_display = (
         "reference",
-        "time_sensitive",
         "due",
-        "created_at",
-        "status",
-        "name",
+        "received",
+        "status_and_mail",
+        "name_and_earlier",
         "how_to_reach",
-        "contact_attempts",
-        "earlier_requests",
         "concern_title",
-        "onset",
         "assigned_to",
-        "mail_problems",
     )
     list_filter = (
         QueueFilter,
@@ -226,19 +225,34 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     # Columns and read-only fields.
 
-    @admin.display(description=_("priority"))
-    def time_sensitive(self, obj):
-        return front_desk_admin.time_sensitive_tag(obj)
-
     @admin.display(description=_("due"))
     def due(self, obj):
         # Not sortable by itself: the list is in due order already, and "received" sorts the same way.
         # The practice is read once for the page (front_desk_admin.prepare_rows), not once a row.
-        return front_desk_admin.due_html(obj, obj.practice)
+        return front_desk_admin.due_cell_html(obj, obj.practice)
+
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, obj):
+        return front_desk_admin.received_html(obj)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_mail(self, obj):
+        """The status, and under it any e-mail given up on, in words ("Confirmation failed")."""
+        problems = failed_mail_labels(obj)
+        if not problems:
+            return obj.get_status_display()
+        return format_html(
+            '{}<br><span class="mail-failed">{}</span>', obj.get_status_display(), ", ".join(map(str, problems))
+        )
 
     @admin.display(description=_("how to reach"))
     def how_to_reach(self, obj):
-        return front_desk_admin.how_to_reach_html(obj)
+        return front_desk_admin.how_to_reach_html(obj, attempts=True)
+
+    @admin.display(description=_("name"), ordering="name")
+    def name_and_earlier(self, obj):
+        earlier = front_desk_admin.earlier_link(self, obj)
+        return format_html("{}<br>{}", obj.name, earlier) if earlier != "—" else obj.name
 
     @admin.display(description=_("phone"))
     def phone_link(self, obj):
@@ -289,10 +303,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("what bothers you most"))
     def bothers_display(self, obj):
         return ", ".join(map(str, obj.bothers_labels)) or "—"
-
-    @admin.display(description=_("e-mail problems"))
-    def mail_problems(self, obj):
-        return ", ".join(map(str, failed_mail_labels(obj))) or "—"
 
     @admin.display(description=_("e-mail"))
     def mail_status(self, obj):

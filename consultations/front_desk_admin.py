@@ -32,15 +32,54 @@ def _when(moment):
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), formats.date_format(local, "D, N j, P"))
 
 
-def due_html(consultation, practice, now=None):
-    """The due time, or "Overdue" in words and in red (never by color alone); "—" once replied to,
-    or when the practice promises no date."""
+def due_words(due, now=None):
+    """The due time in a few words, counted in the practice's days: "Due today", "Due in 2 days",
+    "Overdue by 1 day". Short, so the list's due column stays one or two lines at 1280px."""
+    now = now or timezone.now()
+    today, day = timezone.localdate(now), timezone.localdate(due)
+    if due < now:
+        # Due at the end of a day: once it has passed, that day is behind us, so at least one.
+        late = max(1, (today - day).days)
+        return ngettext("Overdue by %(count)d day", "Overdue by %(count)d days", late) % {"count": late}
+    ahead = (day - today).days
+    if ahead == 0:
+        return gettext("Due today")
+    if ahead == 1:
+        return gettext("Due tomorrow")
+    return ngettext("Due in %(count)d day", "Due in %(count)d days", ahead) % {"count": ahead}
+
+
+def due_html(consultation, practice, now=None, full=False):
+    """When it is due in words ("Due in 2 days"), overdue in bold and red (never by color alone);
+    "—" once replied to, or when the practice promises no date. `full` adds the date and time."""
     due = queue.due_for(consultation, practice)
     if not queue.is_awaiting_reply(consultation) or due is None:
         return "—"
+    local = timezone.localtime(due)
+    words = format_html('<time datetime="{}">{}</time>', local.isoformat(), due_words(due, now))
     if queue.is_overdue(due, consultation, now):
-        return format_html('<span class="due-overdue"><strong>{}</strong> {}</span>', gettext("Overdue:"), _when(due))
-    return _when(due)
+        words = format_html('<span class="due-overdue"><strong>{}</strong></span>', words)
+    if full:
+        return format_html("{} ({})", words, formats.date_format(local, "D, N j, P"))
+    return words
+
+
+def due_cell_html(consultation, practice):
+    """The list's due column: the Time-sensitive tag above the due time (one column for both)."""
+    tag = time_sensitive_tag(consultation)
+    due = due_html(consultation, practice)
+    return format_html("{}<br>{}", tag, due) if tag else due
+
+
+def received_html(consultation):
+    """The day, and the time under it: two short lines rather than one long one."""
+    local = timezone.localtime(consultation.created_at)
+    return format_html(
+        '<time datetime="{}">{}<br>{}</time>',
+        local.isoformat(),
+        formats.date_format(local, "M j"),
+        formats.date_format(local, "P"),
+    )
 
 
 def time_sensitive_tag(consultation):
@@ -49,8 +88,9 @@ def time_sensitive_tag(consultation):
     return format_html('<span class="tag-time-sensitive">{}</span>', gettext("Time-sensitive"))
 
 
-def how_to_reach_html(consultation):
-    """The preferred way and time, then the phone as a tel: link (and the address when e-mail is preferred)."""
+def how_to_reach_html(consultation, attempts=False):
+    """The preferred way and time, then the phone as a tel: link (and the address when e-mail is
+    preferred); with `attempts`, the contact attempts so far, once there are some (the list)."""
     way = consultation.get_preferred_contact_display()
     # The best time may be blank: a patient who asked for e-mail is not asked when to call.
     if consultation.best_time:
@@ -60,6 +100,10 @@ def how_to_reach_html(consultation):
         parts.append(phones.tel_link(consultation.phone))
     if consultation.preferred_contact == ContactMethod.EMAIL and consultation.email:
         parts.append(format_html('<a href="mailto:{}">{}</a>', consultation.email, consultation.email))
+    if attempts and consultation.contact_attempts:
+        count = consultation.contact_attempts
+        label = ngettext("%(count)d attempt so far", "%(count)d attempts so far", count) % {"count": count}
+        parts.append(format_html('<span class="contact-attempts">{}</span>', label))
     return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))  # noqa: S308 (a constant)
 
 
@@ -195,7 +239,7 @@ def change_form_context(model_admin, request, obj):
         "photos": photo_admin.thumbnails_html(model_admin, obj),
         "front_desk": {
             "time_sensitive": time_sensitive_tag(obj),
-            "due": due_html(obj, practice_for(request)),
+            "due": due_html(obj, practice_for(request), full=True),
             "how_to_reach": how_to_reach_html(obj),
             "attempts": obj.contact_attempts,
             "earlier": [

@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
-from consultations.front_desk_admin import how_to_reach_html
+from consultations.front_desk_admin import due_words, how_to_reach_html
 from consultations.groups import FRONT_DESK
 from consultations.models import AuditEntry, ConsultationRequest, Note
 from consultations.questions import QUESTIONS
@@ -152,6 +152,20 @@ def test_a_time_sensitive_request_is_due_today_and_overdue_tomorrow_in_the_list(
     assert "Overdue" in row(html, urgent) and "Overdue" not in row(html, calm)
 
 
+@pytest.mark.parametrize(
+    ("now", "words"),
+    [
+        (local(2026, 1, 14, 9, 0), "Due in 2 days"),  # due by the end of Friday the 16th
+        (local(2026, 1, 15, 23, 0), "Due tomorrow"),
+        (local(2026, 1, 16, 8, 0), "Due today"),
+        (local(2026, 1, 17, 0, 1), "Overdue by 1 day"),
+        (local(2026, 1, 20, 12, 0), "Overdue by 4 days"),
+    ],
+)
+def test_the_due_time_is_said_in_a_few_words(now, words):
+    assert due_words(local(2026, 1, 16, *END), now) == words
+
+
 # The list.
 
 
@@ -177,7 +191,10 @@ def test_list_pins_time_sensitive_requests_then_sorts_by_due_and_marks_overdue(d
     for consultation in (overdue, waiting, handled):
         assert "Time-sensitive" not in row(html, consultation)
     # Overdue in words and in red (the class's color), not by color alone.
-    assert re.search(r'<span class="due-overdue"><strong>Overdue:</strong> <time datetime=', row(html, overdue))
+    assert re.search(
+        r'<span class="due-overdue"><strong><time datetime="[^"]+">Overdue by \d+ days?</time></strong>',
+        row(html, overdue),
+    )
     assert "Overdue" not in row(html, waiting)
     due = due_by(waiting.created_at, Practice.objects.current())
     assert f'datetime="{timezone.localtime(due).isoformat()}"' in row(html, waiting)
@@ -297,7 +314,7 @@ def test_an_outcome_records_a_signed_timed_note_an_attempt_the_status_and_the_au
         "E-mailed",
         "Reached, booked",
     ]
-    assert '<td class="field-contact_attempts">3</td>' in row(
+    assert '<span class="contact-attempts">3 attempts so far</span>' in row(
         desk_client.get(CHANGELIST).content.decode(), consultation
     )
 
@@ -636,6 +653,6 @@ def test_no_column_claims_to_sort_the_queue_until_staff_sort_by_one(desk_client)
     html = desk_client.get(CHANGELIST).content.decode()
     assert "sorted ascending" not in html and "sorted descending" not in html
     # Staff click the "received" heading (its link sorts by that column).
-    header = re.search(r'<th scope="col" class="sortable column-created_at">.*?</th>', html, re.S).group(0)
+    header = re.search(r'<th scope="col" class="sortable column-received">.*?</th>', html, re.S).group(0)
     html = desk_client.get(CHANGELIST + re.search(r'href="(\?o=[^"]+)"', header).group(1)).content.decode()
-    assert 'class="sortable column-created_at sorted ascending"' in html
+    assert 'class="sortable column-received sorted ascending"' in html

@@ -37,7 +37,7 @@ def test_the_desk_records_an_outcome_and_a_note_on_an_accessible_page(desk_page,
     assert urgent.reference in first_row.inner_text()
     assert "Time-sensitive" in first_row.inner_text()
     late = page.locator("#result_list tbody tr", has_text=overdue.reference).locator(".due-overdue")
-    assert late.inner_text().startswith("Overdue:")
+    assert late.inner_text().startswith("Overdue by ")
     assert late.evaluate("element => getComputedStyle(element).color") == "rgb(186, 33, 33)"
     assert axe(page) == []
 
