@@ -3,10 +3,10 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.urls import reverse
 
-from clinic_site.models import practice_for
 from consultations import queue
 from consultations.choices import Status
 from consultations.models import ConsultationRequest, Delivery
+from practice.models import practice_for
 
 register = template.Library()
 
