@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,13 +15,20 @@ from consultations.choices import Status
 from consultations.front_desk_admin import EarlierThanFilter, QueueChangeList, QueueFilter
 from consultations.groups import is_manager
 from consultations.models import AuditEntry, ConsultationRequest, Note
-from consultations.questions import QUESTIONS
+from consultations.questions import QUESTIONS, SECTIONS
 from consultations.tasks import owe_notices
 from treatments.models import Treatment
 
 # How the request's page shows an answer where the stored value is not what staff should read.
 SHOWN_AS = {"phone": "phone_link", "bothers": "bothers_display", "treatments_of_interest": "treatments_display"}
-PATIENT_FIELDS = tuple(SHOWN_AS.get(question.column, question.column) for question in QUESTIONS)
+# The summary card at the top of a request's page (front_desk_admin.summary): every question, by
+# the section the patient answered it in, as (where the answer is kept, how it is shown). A question
+# added to QUESTIONS appears there with no change here.
+PATIENT_SECTIONS = tuple(
+    (section, tuple((q.column, SHOWN_AS.get(q.column, q.column)) for q in QUESTIONS if q.section == section))
+    for section in SECTIONS
+)
+PATIENT_FIELDS = tuple(shown for _section, answers in PATIENT_SECTIONS for _column, shown in answers)
 # What the patient told us about their health. Everyone who may open a request reads it there; only
 # a Manager may also list, filter or export by it. For Front desk the columns and filters are left
 # out (get_list_display, get_list_filter) and a lookup on these fields in the URL is refused
@@ -99,20 +107,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     # A request has no page on the public site.
     view_on_site = False
+    # Readable at 1280px with the side navigation open (front-desk.css puts the filters above the
+    # list there): the Time-sensitive tag shares the due column, e-mail problems the status column,
+    # earlier requests the name's, attempts the way to reach; when symptoms began is a filter (the
+    # tag says what matters in the list).
     list_display = (
         "reference",
-        "time_sensitive",
         "due",
-        "created_at",
-        "status",
-        "name",
+        "received",
+        "status_and_mail",
+        "name_and_earlier",
         "how_to_reach",
-        "contact_attempts",
-        "earlier_requests",
         "concern_title",
-        "onset",
         "assigned_to",
-        "mail_problems",
     )
     list_filter = (
         QueueFilter,
@@ -139,10 +146,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "export_csv",
     )
     inlines = [NoteInline]
+    # What the patient sent is not in the form: the summary card above it shows it, answers and
+    # photos, beside the front desk's panel and the notes (templates/admin/consultations/...).
+    patient_sections = PATIENT_SECTIONS
     fieldsets = (
         (_("Handling"), {"fields": ("status", "assigned_to", "contact_attempts", "mail_status")}),
-        (_("What the patient sent"), {"fields": PATIENT_FIELDS}),
-        (_("Photos"), {"fields": ("photo_thumbnails",)}),
         (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
     readonly_fields = PATIENT_FIELDS + RECORD_FIELDS + ("contact_attempts", "mail_status", "photo_thumbnails")
@@ -174,6 +182,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            request.kept_note = front_desk_admin.take_kept_note(request, object_id)
+        elif "_savenext" in request.POST:
+            # Before the save moves this request in the order (front_desk_admin.go_to_next).
+            request.next_in_queue = queue.next_in_queue(self.get_queryset(request), unquote(object_id))
         response = super().change_view(request, object_id, form_url, extra_context)
         # A page with the request on it: the first look, or the form shown again with an error.
         audit.record_page(request, response, audit.Action.VIEW, "original")
@@ -183,6 +196,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         if obj is not None:
             context.update(front_desk_admin.change_form_context(self, request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_savenext" in request.POST:
+            self.message_user(request, _("“%(reference)s” was saved.") % {"reference": obj.reference}, messages.SUCCESS)
+            return front_desk_admin.go_to_next(self, request, request.next_in_queue)
+        return super().response_change(request, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, NoteInline) and request.method == "GET":
+            kwargs["initial"] = front_desk_admin.note_initial(self, request, obj)
+        return kwargs
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
@@ -200,19 +225,34 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     # Columns and read-only fields.
 
-    @admin.display(description=_("priority"))
-    def time_sensitive(self, obj):
-        return front_desk_admin.time_sensitive_tag(obj)
-
     @admin.display(description=_("due"))
     def due(self, obj):
         # Not sortable by itself: the list is in due order already, and "received" sorts the same way.
         # The practice is read once for the page (front_desk_admin.prepare_rows), not once a row.
-        return front_desk_admin.due_html(obj, obj.practice)
+        return front_desk_admin.due_cell_html(obj, obj.practice)
+
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, obj):
+        return front_desk_admin.received_html(obj)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_mail(self, obj):
+        """The status, and under it any e-mail given up on, in words ("Confirmation failed")."""
+        problems = failed_mail_labels(obj)
+        if not problems:
+            return obj.get_status_display()
+        return format_html(
+            '{}<br><span class="mail-failed">{}</span>', obj.get_status_display(), ", ".join(map(str, problems))
+        )
 
     @admin.display(description=_("how to reach"))
     def how_to_reach(self, obj):
-        return front_desk_admin.how_to_reach_html(obj)
+        return front_desk_admin.how_to_reach_html(obj, attempts=True)
+
+    @admin.display(description=_("name"), ordering="name")
+    def name_and_earlier(self, obj):
+        earlier = front_desk_admin.earlier_link(self, obj)
+        return format_html("{}<br>{}", obj.name, earlier) if earlier != "—" else obj.name
 
     @admin.display(description=_("phone"))
     def phone_link(self, obj):
@@ -263,10 +303,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("what bothers you most"))
     def bothers_display(self, obj):
         return ", ".join(map(str, obj.bothers_labels)) or "—"
-
-    @admin.display(description=_("e-mail problems"))
-    def mail_problems(self, obj):
-        return ", ".join(map(str, failed_mail_labels(obj))) or "—"
 
     @admin.display(description=_("e-mail"))
     def mail_status(self, obj):

@@ -5,19 +5,21 @@ this module only shows them. ConsultationRequestAdmin (admin.py) calls it from i
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, label_for_field, lookup_field, unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations import earlier, outcomes, phones, queue
+from consultations import earlier, outcomes, phones, photo_admin, queue
 from consultations.choices import ContactMethod
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
@@ -30,15 +32,54 @@ def _when(moment):
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), formats.date_format(local, "D, N j, P"))
 
 
-def due_html(consultation, practice, now=None):
-    """The due time, or "Overdue" in words and in red (never by color alone); "—" once replied to,
-    or when the practice promises no date."""
-    due = queue.due_by(consultation.created_at, practice)
+def due_words(due, now=None):
+    """The due time in a few words, counted in the practice's days: "Due today", "Due in 2 days",
+    "Overdue by 1 day". Short, so the list's due column stays one or two lines at 1280px."""
+    now = now or timezone.now()
+    today, day = timezone.localdate(now), timezone.localdate(due)
+    if due < now:
+        # Due at the end of a day: once it has passed, that day is behind us, so at least one.
+        late = max(1, (today - day).days)
+        return ngettext("Overdue by %(count)d day", "Overdue by %(count)d days", late) % {"count": late}
+    ahead = (day - today).days
+    if ahead == 0:
+        return gettext("Due today")
+    if ahead == 1:
+        return gettext("Due tomorrow")
+    return ngettext("Due in %(count)d day", "Due in %(count)d days", ahead) % {"count": ahead}
+
+
+def due_html(consultation, practice, now=None, full=False):
+    """When it is due in words ("Due in 2 days"), overdue in bold and red (never by color alone);
+    "—" once replied to, or when the practice promises no date. `full` adds the date and time."""
+    due = queue.due_for(consultation, practice)
     if not queue.is_awaiting_reply(consultation) or due is None:
         return "—"
+    local = timezone.localtime(due)
+    words = format_html('<time datetime="{}">{}</time>', local.isoformat(), due_words(due, now))
     if queue.is_overdue(due, consultation, now):
-        return format_html('<span class="due-overdue"><strong>{}</strong> {}</span>', gettext("Overdue:"), _when(due))
-    return _when(due)
+        words = format_html('<span class="due-overdue"><strong>{}</strong></span>', words)
+    if full:
+        return format_html("{} ({})", words, formats.date_format(local, "D, N j, P"))
+    return words
+
+
+def due_cell_html(consultation, practice):
+    """The list's due column: the Time-sensitive tag above the due time (one column for both)."""
+    tag = time_sensitive_tag(consultation)
+    due = due_html(consultation, practice)
+    return format_html("{}<br>{}", tag, due) if tag else due
+
+
+def received_html(consultation):
+    """The day, and the time under it: two short lines rather than one long one."""
+    local = timezone.localtime(consultation.created_at)
+    return format_html(
+        '<time datetime="{}">{}<br>{}</time>',
+        local.isoformat(),
+        formats.date_format(local, "M j"),
+        formats.date_format(local, "P"),
+    )
 
 
 def time_sensitive_tag(consultation):
@@ -47,8 +88,9 @@ def time_sensitive_tag(consultation):
     return format_html('<span class="tag-time-sensitive">{}</span>', gettext("Time-sensitive"))
 
 
-def how_to_reach_html(consultation):
-    """The preferred way and time, then the phone as a tel: link (and the address when e-mail is preferred)."""
+def how_to_reach_html(consultation, attempts=False):
+    """The preferred way and time, then the phone as a tel: link (and the address when e-mail is
+    preferred); with `attempts`, the contact attempts so far, once there are some (the list)."""
     way = consultation.get_preferred_contact_display()
     # The best time may be blank: a patient who asked for e-mail is not asked when to call.
     if consultation.best_time:
@@ -58,17 +100,28 @@ def how_to_reach_html(consultation):
         parts.append(phones.tel_link(consultation.phone))
     if consultation.preferred_contact == ContactMethod.EMAIL and consultation.email:
         parts.append(format_html('<a href="mailto:{}">{}</a>', consultation.email, consultation.email))
+    if attempts and consultation.contact_attempts:
+        count = consultation.contact_attempts
+        label = ngettext("%(count)d attempt so far", "%(count)d attempts so far", count) % {"count": count}
+        parts.append(format_html('<span class="contact-attempts">{}</span>', label))
     return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))  # noqa: S308 (a constant)
 
 
 class QueueFilter(admin.SimpleListFilter):
-    """Saved views: one click to the requests that are mine, nobody's yet, or due by tonight."""
+    """Saved views: one click to the requests that are mine, nobody's yet, due by tonight, overdue, or
+    time-sensitive and still to reach."""
 
     title = _("saved views")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("due-today", _("Due today (and overdue)"))]
+        return [
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("due-today", _("Due today (and overdue)")),
+            ("overdue", _("Overdue")),
+            ("time-sensitive", _("Time-sensitive")),
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -80,6 +133,10 @@ class QueueFilter(admin.SimpleListFilter):
             return queue.open_requests(queryset).filter(assigned_to__isnull=True)
         if value == "due-today":
             return queue.due_today(queryset, practice_for(request))
+        if value == "overdue":
+            return queue.overdue(queryset, practice_for(request))
+        if value == "time-sensitive":
+            return queue.time_sensitive(queryset)
         raise IncorrectLookupParameters(f"Unknown saved view {value!r}.")
 
 
@@ -148,28 +205,99 @@ def prepare_rows(request, shown):
     earlier.record(request.user, found, shown)
 
 
+def summary(model_admin, obj):
+    """The patient's answers for the summary card: [(section, [(label, shown)])], answered ones only.
+
+    Shown as the admin shows a read-only field (a display method where there is one, the choice's
+    label otherwise), from model_admin.patient_sections, which derives from QUESTIONS.
+    """
+    sections = []
+    for section, answers in model_admin.patient_sections:
+        rows = []
+        for column, shown in answers:
+            if getattr(obj, column, None) in (None, "", [], ()):
+                continue  # not asked, or left blank: nothing to read
+            field, attr, value = lookup_field(shown, obj, model_admin)
+            if field is None:
+                html = value if hasattr(value, "__html__") else linebreaksbr(value)
+            else:
+                html = linebreaksbr(display_for_field(value, field, model_admin.get_empty_value_display()))
+            rows.append((capfirst(label_for_field(shown, obj.__class__, model_admin)), conditional_escape(html)))
+        if rows:
+            sections.append((section, rows))
+    return sections
+
+
 def change_form_context(model_admin, request, obj):
-    """The Front desk panel and the notes so far, for a request's page."""
+    """The summary card, the Front desk panel and the notes so far, for a request's page."""
     found = earlier.find([obj])
     earlier.record(request.user, found, [obj])
-    may_record = model_admin.has_change_permission(request, obj) and outcomes.can_record(obj)
+    may_record = may_record_outcome(model_admin, request, obj)
     site = model_admin.admin_site.name
     return {
+        "summary": summary(model_admin, obj),
+        "photos": photo_admin.thumbnails_html(model_admin, obj),
         "front_desk": {
             "time_sensitive": time_sensitive_tag(obj),
-            "due": due_html(obj, practice_for(request)),
+            "due": due_html(obj, practice_for(request), full=True),
             "how_to_reach": how_to_reach_html(obj),
             "attempts": obj.contact_attempts,
             "earlier": [
                 (reverse(f"{site}:consultations_consultationrequest_change", args=[e.pk]), e)
                 for e in found.get(obj.pk, [])
             ],
-            "outcomes": list(outcomes.OUTCOMES.values()) if may_record else [],
+            "outcomes": outcomes.offered(obj) if may_record else [],
             "outcome_url": reverse(f"{site}:{OUTCOME_URL_NAME}", args=[obj.pk]),
+            # A note typed with an outcome that was refused, given back (else in "Add a note").
+            "kept_note": getattr(request, "kept_note", "") if may_record else "",
+            "note_max_length": outcomes.NOTE_MAX_LENGTH,
         },
         # Notes so far, read-only above the box for a new one (None: not the user's to see).
         "notes": list(obj.notes.select_related("author")) if request.user.has_perm("consultations.view_note") else None,
     }
+
+
+def may_record_outcome(model_admin, request, obj):
+    return model_admin.has_change_permission(request, obj) and outcomes.can_record(obj)
+
+
+# A note typed with an outcome the server refused is kept in the session (server-side, never in the
+# URL), for the page the desk is sent back to, and given back once.
+KEPT_NOTE = "front_desk_kept_note"
+
+
+def keep_note(request, obj, note):
+    if note.strip():
+        request.session[KEPT_NOTE] = {"request": obj.pk, "text": note}
+
+
+def take_kept_note(request, object_id):
+    """The note kept for this request's page, removed from the session; "" when there is none."""
+    kept = request.session.get(KEPT_NOTE)
+    if not kept or str(kept["request"]) != str(object_id):
+        return ""
+    del request.session[KEPT_NOTE]
+    return kept["text"]
+
+
+def note_initial(model_admin, request, obj):
+    """The kept note for the "Add a note" box, when the outcome form that would show it is absent."""
+    note = getattr(request, "kept_note", "")
+    if note and obj is not None and not may_record_outcome(model_admin, request, obj):
+        return [{"text": note}]
+    return None
+
+
+def change_url(model_admin, pk):
+    return reverse(f"{model_admin.admin_site.name}:consultations_consultationrequest_change", args=[pk])
+
+
+def go_to_next(model_admin, request, next_pk):
+    """To the next request in the queue, or back to the list when this was the last."""
+    if next_pk is None:
+        model_admin.message_user(request, gettext("That was the last open request in the list."), messages.INFO)
+        return redirect(f"{model_admin.admin_site.name}:consultations_consultationrequest_changelist")
+    return redirect(change_url(model_admin, next_pk))
 
 
 def outcome_urls(model_admin):
@@ -187,10 +315,16 @@ def outcome_view(model_admin, request, object_id):
         raise Http404(gettext("No consultation request with that id."))
     if not model_admin.has_change_permission(request, obj):
         raise PermissionDenied
+    note = request.POST.get("note", "")
+    # "Then open the next request": where this one stood before the outcome moves it in the order.
+    next_pk = queue.next_in_queue(model_admin.get_queryset(request), obj.pk) if request.POST.get("next") else None
     try:
-        consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user)
+        consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user, note)
     except outcomes.OutcomeRefused as refused:
         model_admin.message_user(request, str(refused), messages.ERROR)
+        keep_note(request, obj, note)
+        if note.strip():
+            model_admin.message_user(request, gettext("Your note was not saved; it is back in its box."))
     else:
         model_admin.log_change(request, consultation, gettext("Recorded: %(outcome)s") % {"outcome": outcome.label})
         model_admin.message_user(
@@ -199,4 +333,6 @@ def outcome_view(model_admin, request, object_id):
             % {"outcome": outcome.label, "status": consultation.get_status_display().lower()},
             messages.SUCCESS,
         )
-    return redirect(f"{model_admin.admin_site.name}:consultations_consultationrequest_change", obj.pk)
+        if request.POST.get("next"):
+            return go_to_next(model_admin, request, next_pk)
+    return redirect(change_url(model_admin, obj.pk))

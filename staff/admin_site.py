@@ -8,9 +8,20 @@ from django.utils.translation import gettext as _
 from practice.models import practice_for
 from staff import second_factor
 
+# Apps the site needs but staff do not work in: sign-in records, second-factor devices, the task
+# queue. Only superusers see them in the index and the side navigation (they unlock accounts and
+# reset devices); for anyone else who was given a permission on them they are noise in the menu.
+TECHNICAL_APPS = frozenset({"axes", "otp_totp", "otp_static", "django_tasks_database"})
+
 
 class StaffAdminSite(admin.AdminSite):
     """The admin answers only active staff who passed the second factor (where it is required)."""
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        if request.user.is_superuser:
+            return apps
+        return [app for app in apps if app["app_label"] not in TECHNICAL_APPS]
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -12,9 +12,10 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
-from consultations.front_desk_admin import how_to_reach_html
+from consultations.front_desk_admin import due_words, how_to_reach_html
 from consultations.groups import FRONT_DESK
 from consultations.models import AuditEntry, ConsultationRequest, Note
+from consultations.questions import QUESTIONS
 from consultations.queue import due_by
 from practice.models import Practice
 from tests.consultation_fixtures import make_request
@@ -122,6 +123,49 @@ def test_a_later_arrival_is_never_due_before_an_earlier_one():
     assert all(due - arrived >= timedelta(days=2) for arrived, due in zip(arrivals, dues, strict=True))
 
 
+@pytest.mark.parametrize(
+    "arrived",
+    [local(2026, 1, 16, 0, 5), local(2026, 1, 16, 15, 0), local(2026, 1, 17, 9, 0)],  # Friday; Saturday (closed)
+)
+def test_a_time_sensitive_request_is_due_by_the_end_of_the_day_it_arrived(arrived):
+    practice = Practice.demo()
+    today = local(arrived.year, arrived.month, arrived.day, *END)
+    assert due_by(arrived, practice, time_sensitive=True) == today
+    assert due_by(arrived, practice) > today  # any other request: the promised day, later
+    # The urgency is the clinic's own, not the promise: it holds when no reply date is promised.
+    practice.reply_working_days = None
+    assert due_by(arrived, practice, time_sensitive=True) == today
+
+
+def test_a_time_sensitive_request_is_due_today_and_overdue_tomorrow_in_the_list(front_desk, time_machine):
+    time_machine.move_to(local(2026, 1, 14, 9, 0), tick=False)  # a Wednesday morning
+    urgent = make_request(created_at=local(2026, 1, 14, 8, 0), onset="3-days")
+    calm = make_request(created_at=local(2026, 1, 14, 8, 0))
+    desk = sign_in_verified(Client(), front_desk)
+    due_today = desk.get(CHANGELIST, {"queue": "due-today"}).content.decode()
+    found = set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", due_today))
+    assert found == {urgent.reference}
+    page = desk.get(change_url(urgent)).content.decode()
+    assert f'datetime="{local(2026, 1, 14, *END).isoformat()}"' in page
+    time_machine.move_to(local(2026, 1, 15, 0, 30), tick=False)  # just past midnight
+    html = sign_in_verified(Client(), front_desk).get(CHANGELIST).content.decode()  # the session has timed out
+    assert "Overdue" in row(html, urgent) and "Overdue" not in row(html, calm)
+
+
+@pytest.mark.parametrize(
+    ("now", "words"),
+    [
+        (local(2026, 1, 14, 9, 0), "Due in 2 days"),  # due by the end of Friday the 16th
+        (local(2026, 1, 15, 23, 0), "Due tomorrow"),
+        (local(2026, 1, 16, 8, 0), "Due today"),
+        (local(2026, 1, 17, 0, 1), "Overdue by 1 day"),
+        (local(2026, 1, 20, 12, 0), "Overdue by 4 days"),
+    ],
+)
+def test_the_due_time_is_said_in_a_few_words(now, words):
+    assert due_words(local(2026, 1, 16, *END), now) == words
+
+
 # The list.
 
 
@@ -147,7 +191,10 @@ def test_list_pins_time_sensitive_requests_then_sorts_by_due_and_marks_overdue(d
     for consultation in (overdue, waiting, handled):
         assert "Time-sensitive" not in row(html, consultation)
     # Overdue in words and in red (the class's color), not by color alone.
-    assert re.search(r'<span class="due-overdue"><strong>Overdue:</strong> <time datetime=', row(html, overdue))
+    assert re.search(
+        r'<span class="due-overdue"><strong><time datetime="[^"]+">Overdue by \d+ days?</time></strong>',
+        row(html, overdue),
+    )
     assert "Overdue" not in row(html, waiting)
     due = due_by(waiting.created_at, Practice.objects.current())
     assert f'datetime="{timezone.localtime(due).isoformat()}"' in row(html, waiting)
@@ -175,7 +222,7 @@ def test_phones_show_in_national_format_as_tel_links_and_foreign_ones_stay_inter
     assert '<a class="tel" href="tel:+442079460958">+44 20 7946 0958</a>' in row(html, abroad)
     assert "Text message, early evening" in row(html, abroad)
     page = desk_client.get(change_url(abroad)).content.decode()
-    assert page.count('href="tel:+442079460958">+44 20 7946 0958</a>') == 2  # the panel and the record
+    assert page.count('href="tel:+442079460958">+44 20 7946 0958</a>') == 2  # the panel and the summary card
     assert "+442079460958</div>" not in page
 
 
@@ -185,6 +232,54 @@ def test_how_to_reach_leaves_out_a_blank_best_time():
     assert how_to_reach_html(consultation) == (
         '<span class="contact-way">E-mail</span><br><a href="mailto:ada@example.com">ada@example.com</a>'
     )
+
+
+def summary_card(html):
+    return html[html.index('id="summary-card"') : html.index("</section>", html.index('id="summary-card"'))]
+
+
+def test_the_summary_card_shows_every_answer_in_the_order_of_questions_and_is_audited(desk_client):
+    consultation = make_request(
+        for_whom="child",
+        preferred_contact="phone",
+        best_time="afternoon",
+        onset="3-days",
+        bothers=["eye"],
+        message="Her eye waters.\nShe is 6.",
+        heard_from="",
+        email="",
+    )
+    html = desk_client.get(change_url(consultation)).content.decode()
+    card = summary_card(html)
+    labels = re.findall(r"<dt>([^<]+)</dt>", card)
+    # Derived from QUESTIONS (a question added there shows here): answered ones, in the form's order.
+    answered = [question for question in QUESTIONS if getattr(consultation, question.column) not in ("", None, [])]
+    assert len(labels) == len(answered) and {"E-mail", "Heard of us from"}.isdisjoint(labels)
+    assert labels[:5] == ["Who is this for", "Name", "Phone", "Preferred contact", "Best time of day"]
+    for shown in (
+        "My child",
+        consultation.name,
+        "Phone call",
+        "Afternoon",
+        "My eye does not close all the way",
+        "In the last 3 days",
+        "Her eye waters.<br>She is 6.",
+    ):
+        assert f"<dd>{shown}</dd>" in card, shown
+    assert '<dd><a class="tel" href="tel:+12025550143">(202) 555-0143</a></dd>' in card
+    assert "None sent." in card  # the pose sheet, empty
+    # The card comes first; the panel and the notes beside it, before the form.
+    assert html.index('id="summary-card"') < html.index('id="front-desk"') < html.index('id="notes-so-far"')
+    assert html.index('id="notes-so-far"') < html.index('id="content-main"')
+    entry = AuditEntry.objects.filter(action="view").latest("at")
+    assert (entry.username, entry.references) == ("desk", consultation.reference)
+
+
+def test_the_summary_card_escapes_what_the_patient_wrote(desk_client):
+    consultation = make_request(message="<script>alert(1)</script>", name="<b>Bo</b>")
+    card = summary_card(desk_client.get(change_url(consultation)).content.decode())
+    assert "<script>" not in card and "<b>Bo</b>" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card and "&lt;b&gt;Bo&lt;/b&gt;" in card
 
 
 # One-click outcomes.
@@ -219,7 +314,7 @@ def test_an_outcome_records_a_signed_timed_note_an_attempt_the_status_and_the_au
         "E-mailed",
         "Reached, booked",
     ]
-    assert '<td class="field-contact_attempts">3</td>' in row(
+    assert '<span class="contact-attempts">3 attempts so far</span>' in row(
         desk_client.get(CHANGELIST).content.decode(), consultation
     )
 
@@ -269,6 +364,98 @@ def test_an_outcome_is_refused_clearly_on_a_closed_request_or_an_unknown_choice(
     assert not Note.objects.exists()
 
 
+def test_an_outcome_and_its_note_are_one_submit_and_one_note(desk_client, front_desk):
+    consultation = make_request()
+    response = desk_client.post(
+        outcome_url(consultation), {"outcome": "voicemail", "note": "  Left the clinic number.  "}
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.contact_attempts) == ("contacted", 1)
+    note = Note.objects.get(request=consultation)
+    assert (note.text, note.author) == ("No answer, voicemail left\nLeft the clinic number.", front_desk)
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "<p>No answer, voicemail left<br>Left the clinic number.</p>" in page
+
+
+def test_only_the_ways_the_patient_gave_are_offered_and_the_server_refuses_the_others(desk_client):
+    no_email = make_request(email="", preferred_contact="phone")
+    no_phone = make_request(phone="", preferred_contact="email")
+    buttons = re.compile(r'name="outcome" value="([a-z]+)"')
+    assert buttons.findall(desk_client.get(change_url(no_email)).content.decode()) == ["reached", "voicemail"]
+    assert buttons.findall(desk_client.get(change_url(no_phone)).content.decode()) == ["reached", "emailed"]
+    assert buttons.findall(desk_client.get(change_url(make_request())).content.decode()) == [
+        "reached",
+        "voicemail",
+        "emailed",
+    ]
+
+    # A stale page or a hand-made POST: refused, in words, and the typed note comes back in its box.
+    response = desk_client.post(outcome_url(no_email), {"outcome": "emailed", "note": "Sent the leaflet <b>"})
+    assert response.status_code == 302 and response["Location"] == change_url(no_email)
+    page = desk_client.get(change_url(no_email)).content.decode()
+    assert "The patient gave no e-mail address, so “E-mailed” cannot be recorded." in page
+    assert "Your note was not saved; it is back in its box." in page
+    assert re.search(r'<textarea id="outcome-note"[^>]*>Sent the leaflet &lt;b&gt;</textarea>', page)
+    # Given back once: the next visit starts with an empty box.
+    assert re.search(
+        r'<textarea id="outcome-note"[^>]*></textarea>', desk_client.get(change_url(no_email)).content.decode()
+    )
+    no_email.refresh_from_db()
+    assert (no_email.status, no_email.contact_attempts) == ("new", 0)
+    assert not Note.objects.exists()
+    assert not AuditEntry.objects.filter(action="outcome").exists()
+    desk_client.post(outcome_url(no_phone), {"outcome": "voicemail"})
+    no_phone.refresh_from_db()
+    assert no_phone.contact_attempts == 0
+
+
+def test_a_note_typed_with_an_outcome_refused_on_a_closed_request_goes_to_add_a_note(desk_client):
+    # A colleague closed it while the page was open: no outcome form now, the note lands in "Add a note".
+    consultation = make_request()
+    consultation.status = "closed"
+    consultation.save()
+    desk_client.post(outcome_url(consultation), {"outcome": "reached", "note": "Booked for Tuesday"})
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "This request is closed." in page
+    assert re.search(r'<textarea name="notes-0-text"[^>]*>\s*Booked for Tuesday</textarea>', page)
+
+
+def test_a_note_too_long_is_refused_and_kept(desk_client):
+    consultation = make_request()
+    desk_client.post(outcome_url(consultation), {"outcome": "reached", "note": "x" * 4001})
+    page = desk_client.get(change_url(consultation)).content.decode()
+    assert "The note is 4001 characters long; it can be 4000 at most." in page
+    assert "x" * 4001 in page
+    assert not Note.objects.exists()
+
+
+def test_save_and_next_and_outcome_and_next_follow_the_list_order(desk_client):
+    now = timezone.now()
+    urgent = make_request(created_at=now - timedelta(hours=2), onset="3-days")
+    older = make_request(created_at=now - timedelta(days=3))
+    newer = make_request(created_at=now - timedelta(hours=1))
+    make_request(created_at=now - timedelta(hours=5), status="closed")  # finished: not in the worklist
+    # The list: urgent, older, newer. After the urgent one comes the oldest waiting.
+    page = desk_client.get(change_url(urgent)).content.decode()
+    assert '<input type="submit" value="Save and next" name="_savenext">' in page
+    form = {"status": "contacted", "assigned_to": "", "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "0"}
+    form |= {"notes-MIN_NUM_FORMS": "0", "notes-MAX_NUM_FORMS": "1", "notes-0-text": "", "_savenext": "1"}
+    response = desk_client.post(change_url(urgent), form)
+    assert response.status_code == 302 and response["Location"] == change_url(older)
+    urgent.refresh_from_db()
+    assert urgent.status == "contacted"
+    # An outcome, then the next: where the request stood before the outcome moved it.
+    response = desk_client.post(outcome_url(older), {"outcome": "voicemail", "next": "1"})
+    assert response["Location"] == change_url(newer)
+    # Now the list reads: urgent (pinned till reached), newer (new), older (contacted, with the rest).
+    response = desk_client.post(outcome_url(newer), {"outcome": "reached", "next": "1"})
+    assert response["Location"] == change_url(older)
+    response = desk_client.post(outcome_url(older), {"outcome": "reached", "next": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == CHANGELIST
+    assert "That was the last open request in the list." in response.content.decode()
+
+
 # Notes.
 
 
@@ -281,7 +468,9 @@ def test_notes_so_far_are_read_only_above_one_add_a_note_box_without_a_date(desk
     assert "Called, line busy" in notes and "<textarea" not in notes
     add = html[html.index('id="notes-group"') :]
     assert '<h2><label for="id_notes-0-text">Add a note</label></h2>' in add
-    assert html.count("<textarea") == 1
+    # One box for a note on its own, one for a note with an outcome; each labelled for what it does.
+    assert html.count("<textarea") == 2
+    assert '<label for="outcome-note">Note (optional), saved with the outcome</label>' in html
     assert "<time" not in add[: add.index("</fieldset>")]
 
 
@@ -380,6 +569,66 @@ def test_saved_view_due_today_shows_what_is_due_by_tonight_and_overdue(front_des
     assert (entry.filters, set(entry.references.split())) == ("queue", found)
 
 
+def test_saved_views_overdue_and_time_sensitive(front_desk, time_machine):
+    time_machine.move_to(local(2026, 1, 14, 12, 0), tick=False)  # a Wednesday, noon
+    desk = sign_in_verified(Client(), front_desk)
+    late = make_request(created_at=local(2026, 1, 9, 10, 0))  # Friday -> end of Tuesday
+    due_tonight = make_request(created_at=local(2026, 1, 12, 10, 0))
+    urgent_yesterday = make_request(created_at=local(2026, 1, 13, 10, 0), onset="3-days")
+    urgent_today = make_request(created_at=local(2026, 1, 14, 10, 0), onset="3-days")
+    urgent_voicemail = make_request(created_at=local(2026, 1, 13, 9, 0), onset="3-days", status="contacted")
+    urgent_booked = make_request(created_at=local(2026, 1, 13, 9, 0), onset="3-days", status="scheduled")
+    late_replied = make_request(created_at=local(2026, 1, 9, 10, 0), status="contacted")
+    html = desk.get(CHANGELIST).content.decode()
+    assert '<a href="?queue=overdue">Overdue</a>' in html
+    assert '<a href="?queue=time-sensitive">Time-sensitive</a>' in html
+
+    def shown(view):
+        html = desk.get(CHANGELIST, {"queue": view}).content.decode()
+        return set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", html))
+
+    assert shown("overdue") == {late.reference, urgent_yesterday.reference}
+    assert shown("time-sensitive") == {urgent_yesterday.reference, urgent_today.reference, urgent_voicemail.reference}
+    assert not {due_tonight.reference, urgent_booked.reference, late_replied.reference} & (
+        shown("overdue") | shown("time-sensitive")
+    )
+    entry = AuditEntry.objects.filter(action="filter").latest("at")
+    assert entry.filters == "queue"
+
+
+def test_the_index_counts_time_sensitive_overdue_and_new_requests_each_a_link(desk_client):
+    now = timezone.now()
+    make_request(created_at=now - timedelta(days=9))  # new and overdue
+    make_request(created_at=now - timedelta(minutes=5), onset="3-days")  # new, time-sensitive, due tonight
+    make_request(created_at=now - timedelta(minutes=9), onset="3-days", status="contacted")  # still to reach
+    make_request(created_at=now - timedelta(minutes=7))  # new
+    make_request(status="closed", onset="3-days")
+    html = desk_client.get("/admin/").content.decode()
+    counts = html[html.index('id="consultation-counts"') : html.index("</ul>", html.index('id="consultation-counts"'))]
+    assert f'<a href="{CHANGELIST}?queue=time-sensitive">2 time-sensitive</a>' in counts
+    assert f'<a href="{CHANGELIST}?queue=overdue">1 overdue</a>' in counts
+    assert f'<a href="{CHANGELIST}?status__exact=new">3 new requests</a>' in counts
+    # Each link lists what it counted.
+    for view, count in (("time-sensitive", 2), ("overdue", 1)):
+        listed = desk_client.get(CHANGELIST, {"queue": view}).content.decode()
+        assert len(set(re.findall(r"FN-[A-Z0-9]{4}-[A-Z0-9]{4}", listed))) == count, view
+
+
+def test_technical_apps_are_in_the_index_for_superusers_only(client, admin_client, db):
+    # A Manager who was also given a look at the sign-in records: the heading stays out of their menu.
+    manager = User.objects.create_user("manager", password="x" * 12, is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    manager.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["axes", "otp_totp"]))
+    sign_in_verified(client, manager)
+    index = client.get("/admin/").content.decode()
+    assert CHANGELIST in index
+    for technical in ("/admin/axes/", "/admin/otp_totp/", "/admin/otp_static/", "/admin/django_tasks_database/"):
+        assert technical not in index, technical
+    everything = admin_client.get("/admin/").content.decode()
+    for technical in ("/admin/axes/", "/admin/otp_totp/", "/admin/otp_static/", "/admin/django_tasks_database/"):
+        assert technical in everything, technical
+
+
 # The menu.
 
 
@@ -404,6 +653,6 @@ def test_no_column_claims_to_sort_the_queue_until_staff_sort_by_one(desk_client)
     html = desk_client.get(CHANGELIST).content.decode()
     assert "sorted ascending" not in html and "sorted descending" not in html
     # Staff click the "received" heading (its link sorts by that column).
-    header = re.search(r'<th scope="col" class="sortable column-created_at">.*?</th>', html, re.S).group(0)
+    header = re.search(r'<th scope="col" class="sortable column-received">.*?</th>', html, re.S).group(0)
     html = desk_client.get(CHANGELIST + re.search(r'href="(\?o=[^"]+)"', header).group(1)).content.decode()
-    assert 'class="sortable column-created_at sorted ascending"' in html
+    assert 'class="sortable column-received sorted ascending"' in html

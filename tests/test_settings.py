@@ -124,3 +124,18 @@ def test_the_demo_admin_login_names_the_address_the_demo_runs_at(tmp_path):
     result = manage("demo_staff", **demo, CLINIC_SITE_URL="http://127.0.0.1:8011")
     assert result.returncode == 0, result.stderr
     assert "Admin: http://127.0.0.1:8011/admin/  user: demo-staff" in result.stdout
+    assert "(role: Front desk)" in result.stdout
+
+
+def test_the_demo_admin_login_is_front_desk_not_a_superuser(tmp_path):
+    demo = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    assert manage("migrate", "--verbosity", "0", **demo).returncode == 0
+    # A demo database from before, where the account was a superuser: it is made Front desk too.
+    make_super = "from django.contrib.auth.models import User; User.objects.create_superuser('demo-staff')"
+    assert manage("shell", "-c", make_super, **demo).returncode == 0
+    assert manage("demo_staff", **demo).returncode == 0
+    show = (
+        "from django.contrib.auth.models import User; u = User.objects.get(username='demo-staff'); "
+        "print(u.is_staff, u.is_superuser, [g.name for g in u.groups.all()])"
+    )
+    assert manage("shell", "-c", show, **demo).stdout.splitlines()[-1] == "True False ['Front desk']"

@@ -3,15 +3,18 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.urls import reverse
 
+from consultations import queue
 from consultations.choices import Status
 from consultations.models import ConsultationRequest, Delivery
+from practice.models import practice_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("consultations/admin/queue.html", takes_context=True)
 def consultation_queue(context):
-    """New requests, mail overdue or given up on, and requests held as spam, for staff who can see requests."""
+    """The desk's counts (time-sensitive, overdue, new, each a link to that list), mail overdue or
+    given up on, and requests held as spam, for staff who can see requests."""
     request = context.get("request")
     if request is None or not request.user.has_perm("consultations.view_consultationrequest"):
         return {"queue": None}
@@ -22,8 +25,13 @@ def consultation_queue(context):
         kind: ConsultationRequest.objects.filter(deliveries__kind=kind, deliveries__failed_at__isnull=False).count()
         for kind in Delivery.Kind
     }
+    requests = ConsultationRequest.objects.all()
     return {
         "queue": {
+            "time_sensitive": queue.time_sensitive(requests).count(),
+            "time_sensitive_url": f"{changelist}?queue=time-sensitive",
+            "late": queue.overdue(requests, practice_for(request)).count(),
+            "late_url": f"{changelist}?queue=overdue",
             "new": new["count"],
             "oldest_new": new["oldest"],
             "overdue": overdue,
