@@ -1,14 +1,24 @@
-"""Taking a time for a patient: the one place a booking is made, so the race is handled once."""
+"""Taking, moving and freeing a time: the one place bookings change, so the race is handled once."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from booking.availability import openings
-from booking.models import Booking
+from booking.models import Booking, BookingStatus
+from booking.signals import booking_changed
 
 
 class TimeTaken(Exception):
     """The time is no longer free: someone else booked it a moment ago, or it was never offered."""
+
+
+def _free_team_members(visit_type, starts_at, now, closed_dates):
+    return [
+        opening.team_member_id
+        for opening in openings(visit_type, now=now, closed_dates=closed_dates, on=timezone.localdate(starts_at))
+        if opening.starts_at == starts_at
+    ]
 
 
 def book(visit_type, starts_at, *, now=None, closed_dates=frozenset()):
@@ -19,12 +29,7 @@ def book(visit_type, starts_at, *, now=None, closed_dates=frozenset()):
     constraint refuses a second booking of a team member's time, so of two patients racing for
     one time exactly one gets it; the other is tried with the next free team member, if any.
     """
-    free = [
-        opening.team_member_id
-        for opening in openings(visit_type, now=now, closed_dates=closed_dates, on=timezone.localdate(starts_at))
-        if opening.starts_at == starts_at
-    ]
-    for team_member_id in free:
+    for team_member_id in _free_team_members(visit_type, starts_at, now, closed_dates):
         try:
             with transaction.atomic():  # a savepoint: a refused insert leaves the caller's transaction usable
                 return Booking.objects.create(
@@ -36,3 +41,35 @@ def book(visit_type, starts_at, *, now=None, closed_dates=frozenset()):
         except IntegrityError:
             continue
     raise TimeTaken
+
+
+def move(booking, starts_at, *, by, now=None, closed_dates=frozenset()):
+    """Move a booking to another free time (the same row, so its links' owner and invitation stay one)."""
+    with transaction.atomic():
+        for team_member_id in _free_team_members(booking.visit_type, starts_at, now, closed_dates):
+            try:
+                with transaction.atomic():
+                    Booking.objects.filter(pk=booking.pk).update(
+                        team_member_id=team_member_id,
+                        starts_at=starts_at,
+                        ends_at=starts_at + booking.visit_type.length,
+                        sequence=F("sequence") + 1,
+                        changed_at=timezone.now(),
+                    )
+            except IntegrityError:
+                continue
+            booking.refresh_from_db()
+            transaction.on_commit(lambda: booking_changed.send(Booking, booking=booking, change="moved", by=by))
+            return booking
+    raise TimeTaken
+
+
+def cancel(booking, *, by):
+    """Free the booking's time at once; `by` is "patient" or "practice"."""
+    status = BookingStatus.CANCELLED_BY_PATIENT if by == "patient" else BookingStatus.CANCELLED_BY_PRACTICE
+    with transaction.atomic():
+        changes = {"status": status, "sequence": F("sequence") + 1, "changed_at": timezone.now()}
+        Booking.objects.filter(pk=booking.pk).update(**changes)
+        booking.refresh_from_db()
+        transaction.on_commit(lambda: booking_changed.send(Booking, booking=booking, change="cancelled", by=by))
+    return booking

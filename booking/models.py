@@ -167,6 +167,9 @@ class Booking(models.Model):
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
+    # Moves on with every change of time or status: calendar apps replace an invitation with a
+    # higher SEQUENCE, and a link in an older e-mail stops working (booking.links).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("booked at"), default=timezone.now, editable=False)
     changed_at = models.DateTimeField(_("last changed"), auto_now=True)
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("conditions/", include("conditions.urls")),
     path("treatments/", include("treatments.urls")),
     path("consultation/", include("consultations.urls")),
+    # A booked visit, from the links in the patient's e-mails.
+    path("visit/", include("booking.urls")),
     path("about/", views.AboutView.as_view(), name="about"),
     path(
         "contact/",

@@ -76,6 +76,23 @@ class Practice(models.Model):
             "arrives; patients are told the date. Leave blank to promise no date."
         ),
     )
+    booking_change_cutoff_hours = models.PositiveSmallIntegerField(
+        _("changes by link up to (hours before)"),
+        default=24,
+        validators=[MaxValueValidator(336)],
+        help_text=_(
+            "Patients may move or cancel a booked visit from the links in their e-mails until this many hours "
+            "before it; after that they are asked to call."
+        ),
+    )
+    booking_reminder_hours = models.CharField(
+        _("reminders (hours before)"),
+        max_length=40,
+        default="48,2",
+        blank=True,
+        validators=[RegexValidator(r"^(\d{1,3}(,\d{1,3})*)?$", _("Numbers of hours, separated by commas, e.g. 48,2."))],
+        help_text=_("An e-mail reminder goes this many hours before each visit, e.g. 48,2. Leave blank for none."),
+    )
     is_demo = models.BooleanField(
         _("demo practice"),
         default=False,
@@ -136,6 +153,12 @@ class Practice(models.Model):
         if self.pk is None:  # Practice.demo() before it is saved
             return frozenset()
         return frozenset(self.closed_days.values_list("date", flat=True))
+
+    @property
+    def reminder_offsets(self):
+        """The reminders' distances before a visit, longest first."""
+        hours = {int(part) for part in self.booking_reminder_hours.split(",") if part.strip()}
+        return [timedelta(hours=value) for value in sorted(hours, reverse=True) if value]
 
     @property
     def phone_uri(self):

@@ -1,0 +1,85 @@
+"""The patient's side of a booked visit, reached from the links in their e-mails (booking.links).
+
+Nothing happens on GET (mail scanners open links): each page shows the visit and asks for a
+button press. Never cached, never indexed; the link's token is the only thing in the URL.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from booking import holding, links
+from booking.availability import times_by_day
+from practice.models import practice_for
+
+
+def _too_late(booking, practice):
+    return booking.starts_at - timezone.now() < timedelta(hours=practice.booking_change_cutoff_hours)
+
+
+def _refused(request):
+    return render(request, "booking/link_refused.html", status=404)
+
+
+@never_cache
+def cancel(request, token):
+    practice = practice_for(request)
+    try:
+        booking = links.booking_for(token, "cancel")
+    except links.LinkRefused:
+        return _refused(request)
+    too_late = _too_late(booking, practice)
+    if request.method == "POST" and not too_late:
+        with transaction.atomic():
+            try:
+                booking = links.booking_for(token, "cancel", lock=True)
+            except links.LinkRefused:  # changed since the page was shown
+                return _refused(request)
+            holding.cancel(booking, by="patient")
+        return redirect("booking:cancelled")
+    return render(request, "booking/cancel.html", {"booking": booking, "too_late": too_late})
+
+
+@never_cache
+def cancelled(request):
+    return render(request, "booking/cancelled.html")
+
+
+@never_cache
+def move(request, token):
+    practice = practice_for(request)
+    try:
+        booking = links.booking_for(token, "move")
+    except links.LinkRefused:
+        return _refused(request)
+    too_late = _too_late(booking, practice)
+    error = ""
+    if request.method == "POST" and not too_late:
+        chosen = parse_datetime(request.POST.get("starts_at", ""))
+        offered = _offered(booking, practice)
+        if chosen is None or not any(chosen == moment for moments in offered.values() for moment in moments):
+            error = _("Choose one of the times below.")
+        else:
+            with transaction.atomic():
+                try:
+                    booking = links.booking_for(token, "move", lock=True)
+                    booking = holding.move(booking, chosen, by="patient", closed_dates=practice.closed_dates)
+                except links.LinkRefused:
+                    return _refused(request)
+                except holding.TimeTaken:
+                    error = _("That time was just taken by someone else. Here are the next free times.")
+            if not error:
+                return render(request, "booking/moved.html", {"booking": booking})
+    context = {"booking": booking, "too_late": too_late, "error": error}
+    if not too_late:
+        context["days"] = _offered(booking, practice)
+    return render(request, "booking/move.html", context, status=409 if error else 200)
+
+
+def _offered(booking, practice):
+    return times_by_day(booking.visit_type, closed_dates=practice.closed_dates)
