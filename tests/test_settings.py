@@ -1,9 +1,12 @@
 """Production configuration: fails loudly without its secrets, and passes Django's deploy checks."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.servers import database_env
 
@@ -117,19 +120,31 @@ def test_production_redirects_plain_http_but_trusts_the_proxy(db, client, settin
     assert client.get("/about/", headers={"x-forwarded-proto": "https"}).status_code != 301
 
 
-def test_the_demo_admin_login_names_the_address_the_demo_runs_at(tmp_path):
+@pytest.fixture(scope="module")
+def migrated_demo(tmp_path_factory):
+    """The SQLite demo database, migrated once for this module (migrating takes seconds)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    assert manage("migrate", "--verbosity", "0", DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{path}").returncode == 0
+    return path
+
+
+@pytest.fixture
+def demo(migrated_demo, tmp_path):
+    """The demo's settings, on a fresh copy of the migrated database."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(migrated_demo, path)
+    return {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{path}"}
+
+
+def test_the_demo_admin_login_names_the_address_the_demo_runs_at(demo):
     """`make run PORT=8011` exports CLINIC_SITE_URL with its port; the printed admin link follows it."""
-    demo = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
-    assert manage("migrate", "--verbosity", "0", **demo).returncode == 0
     result = manage("demo_staff", **demo, CLINIC_SITE_URL="http://127.0.0.1:8011")
     assert result.returncode == 0, result.stderr
     assert "Admin: http://127.0.0.1:8011/admin/  user: demo-staff" in result.stdout
     assert "(role: Front desk)" in result.stdout
 
 
-def test_the_demo_admin_login_is_front_desk_not_a_superuser(tmp_path):
-    demo = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
-    assert manage("migrate", "--verbosity", "0", **demo).returncode == 0
+def test_the_demo_admin_login_is_front_desk_not_a_superuser(demo):
     # A demo database from before, where the account was a superuser: it is made Front desk too.
     make_super = "from django.contrib.auth.models import User; User.objects.create_superuser('demo-staff')"
     assert manage("shell", "-c", make_super, **demo).returncode == 0
