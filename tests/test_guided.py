@@ -437,6 +437,11 @@ def test_unknown_pre_selections_are_dropped(client):
 def test_a_recent_onset_shows_the_forms_urgent_guidance(client):
     html = prefill(client, {"prefill": "1", "onset": "3-days", "for_whom": "self"}).content.decode()
     assert re.search(r'name="onset" value="3-days"[^>]*checked', html)
+    assert 'id="urgent-guidance" aria-labelledby="urgent-guidance-title">' in html
+    assert "Today: see a doctor" in html
+    # A long-standing onset pre-filled keeps the guidance hidden.
+    later = prefill(client, {"prefill": "1", "onset": "6-months", "for_whom": "self"}).content.decode()
+    assert 'aria-labelledby="urgent-guidance-title" hidden>' in later
 
 
 # ---- Links to the page ----
