@@ -21,7 +21,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python $(HOME)/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: help run test serve superuser check-python services chromium wrk lint clean worker bench node css css-check audit
+.PHONY: help run test serve backup restore superuser check-python services chromium wrk lint clean worker bench node css css-check audit
 
 # The build and audit tools (purgecss, csso, Lighthouse) are npm packages pinned in package-lock.json.
 NODE_MODULES := node_modules/.installed
@@ -35,7 +35,9 @@ help:
 	@echo "make test   - every gate: lint, checks, migrations, deploy check, tests (PostgreSQL, Chromium)"
 	@echo "make serve  - production configuration under gunicorn on 127.0.0.1:\$$PORT (needs the variables in README)"
 	@echo "make superuser - create an admin account interactively"
-	@echo "make worker - task worker and notification sweep (staff notices, patient confirmations)"
+	@echo "make worker - task worker, notification sweep and daily clean-up"
+	@echo "make backup - the database and every stored file into var/backups/<time> (CLINIC_BACKUP_DIR)"
+	@echo "make restore BACKUP=<dir> - a backup back into an empty database and empty stores"
 	@echo "make bench  - req/s and p50/p99 of a static file, cached pages, the form and submissions (wrk, production config)"
 	@echo "make css    - rebuild static/css/clinic.css from Bootstrap and static/css/site.css (commit the result)"
 	@echo "make audit  - Lighthouse (mobile) on five pages under gunicorn: scores, weight, requests; fails below 100"
@@ -86,6 +88,15 @@ bench: $(VENV)/.installed-dev services wrk
 superuser: $(VENV)/.installed-run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
 	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py second_factor_help
+
+# A backup of the database and every stored file (README, Backup and restore); the environment as for
+# `make serve`. BACKUP names the directory `make restore` brings back into an empty database.
+backup: $(VENV)/.installed-run
+	$(PY) manage.py backup
+
+restore: $(VENV)/.installed-run
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<time>"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 serve: $(VENV)/.installed-run
 	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL CLINIC_PHOTO_ROOT; do \

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "guides",
     "consultations",
     "staff",
+    "backups",
 ]
 
 MIDDLEWARE = [

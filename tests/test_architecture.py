@@ -22,7 +22,7 @@ LAYERS = (
     ("medical_pages",),  # the shared base of the medical pages
     ("treatments",),
     ("conditions", "guides"),  # a condition page lists its treatments; never the other way
-    ("consultations", "staff"),  # patients' requests; staff sign-in (second factor, lockout)
+    ("consultations", "staff", "backups"),  # patients' requests; staff sign-in; backup and restore
     ("clinic_site",),  # configuration: settings and URLs wire everything
 )
 LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}

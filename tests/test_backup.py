@@ -1,0 +1,126 @@
+"""The backup drill: data in, backup, restore into an empty database and stores, everything back."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from datetime import time, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from booking.models import Booking, VisitType, WeeklyHours
+from conditions.models import Condition
+from consultations.models import AuditEntry, Photo
+from practice.models import TeamMember
+from tests.consultation_fixtures import make_request
+from tests.photo_fixtures import plain_jpeg
+from tests.servers import ROOT, database_env
+
+pytestmark = pytest.mark.usefixtures("live_content")
+
+
+@pytest.fixture
+def empty_database():
+    """A new, empty database beside the test database, dropped afterwards."""
+    name = f"{connection.settings_dict['NAME']}_restored"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def restore(directory, database, tmp_path):
+    environment = database_env(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        CLINIC_PHOTO_ROOT=str(tmp_path / "restored-photos"),
+        CLINIC_PUBLIC_IMAGES_ROOT=str(tmp_path / "restored-images"),
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore", str(directory)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def tree(root):
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in Path(root).rglob("*")
+        if path.is_file()
+    }
+
+
+def test_the_drill_brings_back_every_request_photo_booking_audit_entry_and_page(empty_database, tmp_path):
+    consultation = make_request(name="Drill Patient")
+    photo = Photo(request=consultation, pose="rest", width=300, height=300)
+    photo.image.save("drill.jpg", ContentFile(plain_jpeg()), save=False)
+    photo.thumbnail.save("drill-thumb.jpg", ContentFile(plain_jpeg((80, 80))), save=False)
+    photo.save()
+    doctor = TeamMember.objects.create(name="Dr. Drill", role="Surgeon")
+    WeeklyHours.objects.create(team_member=doctor, weekday=2, starts=time(9), ends=time(10))
+    visit = VisitType.objects.create(name="New consultation", minutes=30)
+    starts = timezone.now() + timedelta(days=3)
+    Booking.objects.create(team_member=doctor, visit_type=visit, starts_at=starts, ends_at=starts + visit.length)
+    AuditEntry.objects.create(action="view", username="desk", references=consultation.reference)
+
+    call_command("backup", to=str(tmp_path / "backups"))
+    (directory,) = (tmp_path / "backups").iterdir()
+    assert directory.stat().st_mode & 0o777 == 0o700
+    assert {path.name: path.stat().st_mode & 0o777 for path in directory.iterdir()} == {
+        "manifest.json": 0o600,
+        "database.dump": 0o600,
+        "files.tar": 0o600,
+    }
+
+    result = restore(directory, empty_database, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "each table's count as backed up" in result.stdout
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{empty_database}") as restored:
+        rows = {
+            table: restored.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 (our table names)
+            for table in (
+                "consultations_consultationrequest",
+                "consultations_photo",
+                "booking_booking",
+                "consultations_auditentry",
+                "conditions_condition",
+            )
+        }
+        name = restored.execute("SELECT name FROM consultations_consultationrequest").fetchone()[0]
+    assert rows == {
+        "consultations_consultationrequest": 1,
+        "consultations_photo": 1,
+        "booking_booking": 1,
+        "consultations_auditentry": AuditEntry.objects.count(),
+        "conditions_condition": Condition.objects.count(),
+    }
+    assert name == "Drill Patient"
+    # Every photo and every public image, byte for byte.
+    assert tree(tmp_path / "restored-photos") == tree(storages["patient_photos"].location)
+    assert tree(tmp_path / "restored-images") == tree(storages["public_images"].location)
+    assert tree(tmp_path / "restored-photos")
+
+    # Never over data: a second restore into the same database is refused, and so is a damaged backup.
+    again = restore(directory, empty_database, tmp_path / "again")
+    assert again.returncode != 0 and "is not empty" in again.stderr
+    damaged = tmp_path / "damaged"
+    shutil.copytree(directory, damaged)
+    with open(damaged / "database.dump", "r+b") as dump:
+        dump.seek(200)
+        dump.write(b"\0\0\0\0")
+    refused = restore(damaged, empty_database, tmp_path / "damaged-stores")
+    assert refused.returncode != 0 and "SHA-256 differs" in refused.stderr
+    assert os.listdir(tmp_path / "backups") == [directory.name]
