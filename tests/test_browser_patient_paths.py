@@ -158,3 +158,26 @@ def test_the_phone_number_and_the_request_button_share_a_row_without_overlapping
     assert phone_number["x"] + phone_number["width"] <= request["x"]
     assert request["x"] + request["width"] <= width
     page.close()
+
+
+# The narrowest phone and a common one, each with the browser's text at 100% and at 150% (a
+# larger root font size, as a reader's text-size setting gives).
+SMALL_SCREENS = [{"width": 320, "height": 568}, {"width": 390, "height": 844}]
+
+
+@pytest.mark.parametrize("text", ["100%", "150%"])
+@pytest.mark.parametrize("screen", SMALL_SCREENS, ids=lambda screen: f"{screen['width']}x{screen['height']}")
+def test_the_911_bar_is_in_the_first_screen_of_a_small_phone_with_large_text(browser, live_server, screen, text):
+    context = browser.new_context(viewport=screen)
+    page = context.new_page()
+    for path in ["/conditions/bells-palsy/", "/conditions/synkinesis/", "/choosing-a-treatment/smile/"]:
+        page.goto(live_server.url + path)
+        # Through the CSSOM, which the site's Content-Security-Policy allows (an injected <style> it refuses).
+        page.evaluate("size => { document.documentElement.style.fontSize = size; }", text)
+        bar = page.locator(".urgent-bar").get_by_role("link", name="Call 911 now")
+        box = page.locator(".urgent-bar").bounding_box()
+        assert bar.is_visible(), path
+        assert box["y"] >= 0 and box["y"] + box["height"] <= screen["height"], (path, box)
+        # Above the page's title, so a reader sees it before anything else of the page.
+        assert box["y"] < page.locator("h1").bounding_box()["y"], path
+    context.close()
