@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from medical_pages import figures, markup, references
@@ -40,6 +41,11 @@ class MedicalPage(models.Model):
     """
 
     invalidates_pages = True
+    # The query parameter the request form is opened with from this kind of page (?condition=<slug>…):
+    # a page's slug, never anything about the patient (consultations/prefill.py reads it).
+    request_parameter = ""
+    # Only some conditions start suddenly (conditions/onset.py); they open with "Do this today".
+    starts_suddenly = False
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (only staff can see it)")
@@ -159,6 +165,11 @@ class MedicalPage(models.Model):
 
     def _render(self, text, renderer=markup.render):
         return renderer(text, self.source_list)
+
+    @property
+    def request_query(self):
+        """The request form's query string for this page, such as "condition=bells-palsy"."""
+        return urlencode({self.request_parameter: self.slug}) if self.request_parameter else ""
 
     @cached_property
     def lead_html(self):

@@ -4,11 +4,20 @@ to the right pages and a pre-filled request in three clicks or fewer."""
 
 import pytest
 
+from conditions.onset import SUDDEN_CONDITIONS
+from tests import a11y
+from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
 from tests.test_browser_pages import PUBLIC_PATHS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
 PHONE = {"width": 390, "height": 844}
+# Each medical page with the query its request buttons open the form with.
+MEDICAL_PATHS = (
+    {f"/conditions/{slug}/": f"condition={slug}" for slug in CONDITION_SLUGS}
+    | {f"/treatments/{slug}/": f"treatment={slug}" for slug in TREATMENT_SLUGS}
+    | {guide_path(slug): f"guide={slug}" for slug in GUIDE_SLUGS}
+)
 
 
 @pytest.fixture
@@ -56,7 +65,7 @@ def test_the_menu_opens_with_and_without_javascript(browser, live_server, javasc
     page.goto(live_server.url + "/conditions/bells-palsy/")
     treatments = page.get_by_role("link", name="Treatments", exact=True)
     assert not treatments.is_visible()
-    assert in_first_screen(page.get_by_role("link", name="Request a consultation", exact=True))
+    assert in_first_screen(page.locator("header").get_by_role("link", name="Request a consultation", exact=True))
     assert page.locator("header a[href^='tel:']").is_visible()
 
     menu = page.locator(".site-menu > summary")
@@ -172,8 +181,15 @@ def test_the_911_bar_is_in_the_first_screen_of_a_small_phone_with_large_text(bro
     page = context.new_page()
     for path in ["/conditions/bells-palsy/", "/conditions/synkinesis/", "/choosing-a-treatment/smile/"]:
         page.goto(live_server.url + path)
-        # Through the CSSOM, which the site's Content-Security-Policy allows (an injected <style> it refuses).
-        page.evaluate("size => { document.documentElement.style.fontSize = size; }", text)
+        # The root font size times 1.5, as a reader's text-size setting gives, set through the CSSOM,
+        # which the site's Content-Security-Policy allows (an injected <style> it refuses).
+        page.evaluate(
+            """scale => {
+                const root = document.documentElement;
+                root.style.fontSize = parseFloat(getComputedStyle(root).fontSize) * scale + "px";
+            }""",
+            float(text.rstrip("%")) / 100,
+        )
         bar = page.locator(".urgent-bar").get_by_role("link", name="Call 911 now")
         box = page.locator(".urgent-bar").bounding_box()
         assert bar.is_visible(), path
@@ -181,3 +197,73 @@ def test_the_911_bar_is_in_the_first_screen_of_a_small_phone_with_large_text(bro
         # Above the page's title, so a reader sees it before anything else of the page.
         assert box["y"] < page.locator("h1").bounding_box()["y"], path
     context.close()
+
+
+# Screens (the viewport's height) from the top of each medical page to its first section and to
+# its first request button, at most. Set from measurement after issue 18 (the highest page of each
+# kind, rounded up): before it, the request button sat 11 to 23 screens down at 390 x 844 and the
+# first section 3 to 8. Pages about conditions that start suddenly show "Do this today" and the
+# whole urgent box first, so they may take longer.
+SCREEN_LIMITS = {
+    (390, 844): {"sudden": {"section": 7.0, "request": 5.0}, "other": {"section": 5.5, "request": 3.0}},
+    (320, 568): {"sudden": {"section": 13.0, "request": 9.0}, "other": {"section": 9.5, "request": 5.5}},
+}
+MEASURE_SCREENS = """() => {
+    const top = (el) => el ? el.getBoundingClientRect().top + scrollY : null;
+    const request = [...document.querySelectorAll("main a[href^='/consultation/']")].find((a) => a.checkVisibility());
+    return {section: top(document.querySelector(".page-body h2")), request: top(request)};
+}"""
+
+
+@pytest.mark.parametrize("screen", SMALL_SCREENS, ids=lambda screen: f"{screen['width']}x{screen['height']}")
+def test_every_medical_page_reaches_its_first_section_and_a_request_button_within_a_few_screens(
+    browser, live_server, screen
+):
+    context = browser.new_context(viewport=screen)
+    page = context.new_page()
+    limits = SCREEN_LIMITS[(screen["width"], screen["height"])]
+    too_far = {}
+    for path, query in MEDICAL_PATHS.items():
+        page.goto(live_server.url + path)
+        found = page.evaluate(MEASURE_SCREENS)
+        assert found["section"] is not None and found["request"] is not None, path
+        kind = "sudden" if path.removeprefix("/conditions/").strip("/") in SUDDEN_CONDITIONS else "other"
+        for what, limit in limits[kind].items():
+            screens = found[what] / screen["height"]
+            if screens > limit:
+                too_far[f"{path} {what}"] = f"{screens:.1f} screens, limit {limit}"
+        # Every request button carries the page (?condition=<slug>…), and only the page.
+        hrefs = {link.get_attribute("href") for link in page.locator("main .request-button a").all()}
+        assert hrefs == {f"/consultation/?{query}"}, path
+    context.close()
+    assert too_far == {}
+
+
+def test_the_phone_bar_stays_without_covering_content_or_focus(browser, live_server):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/conditions/synkinesis/")
+    bar = page.locator(".phone-actions")
+    assert bar.get_by_role("link", name="Request a consultation").get_attribute("href") == (
+        "/consultation/?condition=synkinesis"
+    )
+    assert bar.locator("a[href^='tel:']").is_visible()
+    page.mouse.wheel(0, 5000)
+    page.wait_for_function("scrollY > 4000")
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] == pytest.approx(PHONE["height"], abs=1), "the bar stays at the bottom"
+    # At the end of the page its last words (the footer's) are above the bar, not under it.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator(".site-footer p").last.bounding_box()
+    assert last["y"] + last["height"] <= bar.bounding_box()["y"]
+    # Nothing that takes focus is hidden under it (the page's scroll-padding keeps focus clear).
+    page.goto(live_server.url + "/conditions/synkinesis/")
+    covered = [found["focus"] for found in a11y.tab_through(page, measure=["focus"]) if found["focus"]["covered"]]
+    assert covered == []
+    context.close()
+
+
+def test_wide_screens_have_no_phone_bar(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/conditions/synkinesis/")
+    assert not page.locator(".phone-actions").is_visible()
