@@ -267,3 +267,45 @@ def test_wide_screens_have_no_phone_bar(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(live_server.url + "/conditions/synkinesis/")
     assert not page.locator(".phone-actions").is_visible()
+
+
+DECISION_AIDS = ["/choosing-a-treatment/synkinesis/", "/choosing-a-treatment/smile/"]
+
+
+@pytest.mark.parametrize("path", DECISION_AIDS)
+def test_a_decision_aid_shows_one_card_per_option_with_every_row_labelled_on_a_phone(browser, live_server, path):
+    wide = browser.new_page(viewport={"width": 1280, "height": 800})
+    wide.goto(live_server.url + path)
+    columns = [cell.inner_text().strip() for cell in wide.locator(".table-scroll thead th").all()]
+    options = [cell.inner_text().strip() for cell in wide.locator(".table-scroll tbody th").all()]
+    assert len(columns) == 7 and len(options) >= 4
+    # On a wide screen it is a table with its header, and the cards' labels are not shown.
+    assert wide.locator(".table-scroll thead th").first.is_visible()
+    assert not wide.locator(".cell-label").first.is_visible()
+    wide.close()
+
+    phone = browser.new_page(viewport=PHONE)
+    phone.goto(live_server.url + path)
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    cards = phone.locator(".table-scroll tbody tr").all()
+    # The same options in the same order as the table, one card each, side by side with nothing.
+    assert [card.locator("th").inner_text().strip() for card in cards] == options
+    bottom = 0
+    for card in cards:
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box["y"] >= bottom, "cards stack, one under another"
+        bottom = box["y"] + box["height"]
+        cells = card.locator("td").all()
+        # Every row of the card under its column's name, shown above its words, in the table's order.
+        assert [cell.locator(".cell-label").inner_text().strip() for cell in cells] == columns[1:]
+        for cell in cells:
+            label = cell.locator(".cell-label")
+            assert label.is_visible()
+            assert label.bounding_box()["y"] < cell.bounding_box()["y"] + cell.bounding_box()["height"] / 2 + 1
+    if path.endswith("/smile/"):
+        # Once a row with no label on a phone: the evidence for the muscle transfer.
+        cell = phone.locator(".table-scroll tbody tr", has_text="Gracilis muscle transfer").locator("td").last
+        assert "the main option for movement in long-standing palsy" in cell.inner_text()
+        assert cell.locator(".cell-label").inner_text().strip() == "Strength of the evidence"
+    phone.close()
