@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conditions.onset import SUDDEN_CONDITIONS
+from conditions.onset import OPENS_WITH_TODAY
 from medical_pages.models import MedicalPage
 from treatments.models import Treatment
 
@@ -26,5 +26,5 @@ class Condition(MedicalPage):
         return reverse("conditions:detail", args=[self.slug])
 
     @property
-    def starts_suddenly(self):
-        return self.slug in SUDDEN_CONDITIONS
+    def opens_with_today(self):
+        return self.slug in OPENS_WITH_TODAY

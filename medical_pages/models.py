@@ -44,8 +44,8 @@ class MedicalPage(models.Model):
     # The query parameter the request form is opened with from this kind of page (?condition=<slug>…):
     # a page's slug, never anything about the patient (consultations/prefill.py reads it).
     request_parameter = ""
-    # Only some conditions start suddenly (conditions/onset.py); they open with "Do this today".
-    starts_suddenly = False
+    # Only some condition pages open with "Do this today" and the whole urgent box (conditions/onset.py).
+    opens_with_today = False
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (only staff can see it)")

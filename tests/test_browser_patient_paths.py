@@ -4,7 +4,7 @@ to the right pages and a pre-filled request in three clicks or fewer."""
 
 import pytest
 
-from conditions.onset import SUDDEN_CONDITIONS
+from conditions.onset import OPENS_WITH_TODAY
 from tests import a11y
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
 from tests.test_browser_pages import PUBLIC_PATHS
@@ -202,8 +202,8 @@ def test_the_911_bar_is_in_the_first_screen_of_a_small_phone_with_large_text(bro
 # Screens (the viewport's height) from the top of each medical page to its first section and to
 # its first request button, at most. Set from measurement after issue 18 (the highest page of each
 # kind, rounded up): before it, the request button sat 11 to 23 screens down at 390 x 844 and the
-# first section 3 to 8. Pages about conditions that start suddenly show "Do this today" and the
-# whole urgent box first, so they may take longer.
+# first section 3 to 8. Pages that open with "Do this today" and the whole urgent box (conditions
+# that start suddenly, and the children's page: conditions/onset.py) may take longer.
 SCREEN_LIMITS = {
     (390, 844): {"sudden": {"section": 7.0, "request": 5.0}, "other": {"section": 5.5, "request": 3.0}},
     (320, 568): {"sudden": {"section": 13.0, "request": 9.0}, "other": {"section": 9.5, "request": 5.5}},
@@ -227,7 +227,7 @@ def test_every_medical_page_reaches_its_first_section_and_a_request_button_withi
         page.goto(live_server.url + path)
         found = page.evaluate(MEASURE_SCREENS)
         assert found["section"] is not None and found["request"] is not None, path
-        kind = "sudden" if path.removeprefix("/conditions/").strip("/") in SUDDEN_CONDITIONS else "other"
+        kind = "sudden" if path.removeprefix("/conditions/").strip("/") in OPENS_WITH_TODAY else "other"
         for what, limit in limits[kind].items():
             screens = found[what] / screen["height"]
             if screens > limit:
