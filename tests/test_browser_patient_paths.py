@@ -4,10 +4,12 @@ to the right pages and a pre-filled request in three clicks or fewer."""
 
 import pytest
 
+from conditions.models import Condition
 from conditions.onset import OPENS_WITH_TODAY
 from tests import a11y
 from tests.content_checks import CONDITION_SLUGS, GUIDE_SLUGS, TREATMENT_SLUGS, guide_path
 from tests.test_browser_pages import PUBLIC_PATHS
+from triage import table
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
@@ -309,3 +311,49 @@ def test_a_decision_aid_shows_one_card_per_option_with_every_row_labelled_on_a_p
         assert "the main option for movement in long-standing palsy" in cell.inner_text()
         assert cell.locator(".cell-label").inner_text().strip() == "Strength of the evidence"
     phone.close()
+
+
+def test_the_parents_road_opens_with_children_their_urgent_rows_and_care_by_age(phone, live_server):
+    phone.goto(live_server.url + "/")
+    with phone.expect_navigation():
+        phone.locator(".route-parents").get_by_role("link", name="My baby was born with a weak face").click()
+    assert phone.locator("h1").inner_text() == "Facial palsy in children"
+    # The jump to the section settles a moment after the page loads: wait for it rather than read it at once.
+    phone.wait_for_function(
+        """() => {
+            const top = document.getElementById("section-born-with-a-weak-face").getBoundingClientRect().top;
+            return top >= 0 && top < innerHeight / 2;
+        }""",
+        timeout=5000,
+    )
+    born = phone.get_by_role("heading", name="Born with a weak face", exact=True)
+    assert in_first_screen(born), "the home page's route lands on the babies' section"
+
+    # The page opens with children: born with weakness, and weakness that starts in childhood,
+    # in its lead's first sentence and in its first section, before anything else.
+    first = phone.locator(".lead p").first.inner_text()
+    assert "from birth" in first and "later in childhood" in first
+    headings = [text.strip() for text in phone.locator(".page-body h2, .page-body h3").all_inner_texts()]
+    assert headings[:3] == [
+        "What it is and who it affects",
+        "Born with a weak face",
+        "Weakness that starts in childhood",
+    ]
+
+    # The children's rows of the triage table, in full (none folded away), and no adult steroid advice.
+    condition = Condition.objects.get(slug="facial-palsy-in-children")
+    children_rows = [row.key for row in condition.triage_rows if row.audience == table.CHILD]
+    assert len(children_rows) >= 4
+    for key in children_rows:
+        assert phone.locator(f"[data-situation='{key}']").first.is_visible(), key
+    assert phone.locator(".urgent-notice details.urgent-tier__more").count() == 0
+    assert phone.locator("[data-situation='steroids-today']").count() == 0
+
+    # Care by age, youngest first, with the ages the fact sheet gives.
+    steps = phone.locator("#section-care-by-age ~ ul").first.locator("li").all_inner_texts()
+    assert [step.split(":")[0] for step in steps] == [
+        "From the first day",
+        "From about age 4",
+        "From about 5 to 7 years",
+        "Once the face has grown",
+    ]
