@@ -75,10 +75,11 @@ CELL = re.compile(r"<(th|td)>(.*?)</\1>", re.DOTALL)
 def _labelled_table(match):
     """A cleaned table whose body cells each carry their column's name, and whose rows are named.
 
-    Below 768 px the CSS shows each row as a card (a decision aid's option with its rows labelled),
-    so no cell is ever read without its column: the visible label is hidden from screen readers,
-    which keep the table's own header through the explicit roles (CSS display would drop them).
-    The first cell of a row names it (a row header), as the option does in a decision aid.
+    Below 768 px the CSS shows each row as a card (a decision aid's option with its rows labelled)
+    and drops the header row, so no cell is ever seen or heard without its column: the label is
+    shown and read there, and hidden (display: none) on wider screens, where the header says it.
+    The explicit roles keep it a table for screen readers whatever the CSS display does. The first
+    cell of a row names it (a row header), as the option does in a decision aid.
     """
     head, _sep, body = match.group(1).partition("</thead>")
     labels = [" ".join(strip_tags(unescape(cell)).split()) for _tag, cell in CELL.findall(head)]
@@ -92,8 +93,7 @@ def _labelled_table(match):
             else:
                 label = labels[index] if index < len(labels) else ""
                 cells.append(
-                    format_html('<td role="cell"><span class="cell-label" aria-hidden="true">{}</span>', label)
-                    + f"{content}</td>"
+                    format_html('<td role="cell"><span class="cell-label">{}</span>', label) + f"{content}</td>"
                 )
         return '<tr role="row">' + "".join(cells) + "</tr>"
 
