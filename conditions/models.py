@@ -2,11 +2,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from conditions.onset import OPENS_WITH_TODAY
 from medical_pages.models import MedicalPage
 from treatments.models import Treatment
 
 
 class Condition(MedicalPage):
+    request_parameter = "condition"
+
     treatments = models.ManyToManyField(
         Treatment,
         related_name="conditions",
@@ -21,3 +24,7 @@ class Condition(MedicalPage):
 
     def get_absolute_url(self):
         return reverse("conditions:detail", args=[self.slug])
+
+    @property
+    def opens_with_today(self):
+        return self.slug in OPENS_WITH_TODAY

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from client_limits import rate_limit
 from client_limits.addresses import client_address
-from consultations import form_tokens, submissions
+from consultations import form_tokens, prefill, submissions
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
@@ -37,16 +37,6 @@ NOT_SENT = _(
     "Your answers are below. Check them and press “Send my request” again. "
     "If this happens again, allow cookies for this site, or call us."
 )
-
-
-def _initial(request):
-    """Pre-selections from the page the patient came from (?condition=… or ?treatment=…)."""
-    initial = {}
-    if condition := request.GET.get("condition", "")[:100]:
-        initial["concern"] = condition
-    if treatment := request.GET.get("treatment", "")[:100]:
-        initial["treatments"] = [treatment]
-    return initial
 
 
 def _render_form(request, form, status=200, notice=None, form_token=None):
@@ -193,7 +183,8 @@ def _prefilled_form(request):
 
 @csrf_protect
 def _blank_form(request):
-    form = ConsultationRequestForm(initial=_initial(request))
+    # Pre-selections from the page the patient came from (?condition=, ?treatment=, ?guide=).
+    form = ConsultationRequestForm(initial=prefill.initial(request.GET))
     # Unknown pre-selections are dropped rather than shown as an error before anything was typed.
     if form.initial.get("concern") not in dict(form.fields["concern"].choices):
         form.initial.pop("concern", None)

@@ -12,6 +12,8 @@ DECISION_AID_PREFIX = "choosing-a-treatment-"
 class Guide(MedicalPage):
     """Practical help that is not about one condition or treatment: eye care, a first visit, decisions."""
 
+    request_parameter = "guide"
+
     class Kind(models.TextChoices):
         GUIDE = "guide", _("Guide")
         DECISION_AID = "decision-aid", _("Decision aid (options side by side)")

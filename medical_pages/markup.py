@@ -67,12 +67,49 @@ def clean(html):
     )
 
 
-def _finish(html, sources):
-    """Clean, then add what we generate ourselves: numbered source links and scrollable tables."""
-    html = link_markers(clean(html), sources)
+TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+CELL = re.compile(r"<(th|td)>(.*?)</\1>", re.DOTALL)
+
+
+def _labelled_table(match):
+    """A cleaned table whose body cells each carry their column's name, and whose rows are named.
+
+    Below 768 px the CSS shows each row as a card (a decision aid's option with its rows labelled)
+    and drops the header row, so no cell is ever seen or heard without its column: the label is
+    shown and read there, and hidden (display: none) on wider screens, where the header says it.
+    The explicit roles keep it a table for screen readers whatever the CSS display does. The first
+    cell of a row names it (a row header), as the option does in a decision aid.
+    """
+    head, _sep, body = match.group(1).partition("</thead>")
+    labels = [" ".join(strip_tags(unescape(cell)).split()) for _tag, cell in CELL.findall(head)]
+    head = CELL.sub(lambda cell: f'<th role="columnheader" scope="col">{cell.group(2)}</th>', head)
+
+    def row(row_match):
+        cells = []
+        for index, (_tag, content) in enumerate(CELL.findall(row_match.group(1))):
+            if index == 0:
+                cells.append(f'<th role="rowheader" scope="row">{content}</th>')
+            else:
+                label = labels[index] if index < len(labels) else ""
+                cells.append(
+                    format_html('<td role="cell"><span class="cell-label">{}</span>', label) + f"{content}</td>"
+                )
+        return '<tr role="row">' + "".join(cells) + "</tr>"
+
+    head = ROW.sub(lambda row_match: f'<tr role="row">{row_match.group(1)}</tr>', head)
+    body = ROW.sub(row, body)
+    head = head.replace("<thead>", '<thead role="rowgroup">')
+    body = body.replace("<tbody>", '<tbody role="rowgroup">')
     # A wide table scrolls inside its own keyboard-reachable region instead of widening the page.
-    region = format_html('<div class="table-scroll" role="region" tabindex="0" aria-label="{}"><table>', _("Table"))
-    html = html.replace("<table>", region).replace("</table>", "</table></div>")
+    region = format_html('<div class="table-scroll" role="region" tabindex="0" aria-label="{}">', _("Table"))
+    return f'{region}<table role="table">{head}</thead>{body}</table></div>'
+
+
+def _finish(html, sources):
+    """Clean, then add what we generate ourselves: numbered source links and labelled tables."""
+    html = link_markers(clean(html), sources)
+    html = TABLE.sub(_labelled_table, html)
     return mark_safe(html)  # noqa: S308 (cleaned against the allowlist; our additions are escaped)
 
 

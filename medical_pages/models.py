@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from medical_pages import figures, markup, references
@@ -39,6 +40,12 @@ class MedicalPage(models.Model):
     this base here, which imports none of them. Each app registers its model with the page cache
     and the site's lists in its AppConfig.ready().
     """
+
+    # The query parameter the request form is opened with from this kind of page (?condition=<slug>…):
+    # a page's slug, never anything about the patient (consultations/prefill.py reads it).
+    request_parameter = ""
+    # Only some condition pages open with "Do this today" and the whole urgent box (conditions/onset.py).
+    opens_with_today = False
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (only staff can see it)")
@@ -158,6 +165,11 @@ class MedicalPage(models.Model):
 
     def _render(self, text, renderer=markup.render):
         return renderer(text, self.source_list)
+
+    @property
+    def request_query(self):
+        """The request form's query string for this page, such as "condition=bells-palsy"."""
+        return urlencode({self.request_parameter: self.slug}) if self.request_parameter else ""
 
     @cached_property
     def lead_html(self):

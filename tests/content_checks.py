@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the triage table is imported from the project
     sys.path.insert(0, str(ROOT))
 
+from conditions import onset  # noqa: E402
 from triage import table  # noqa: E402
 from triage.instructions import urgent_instructions  # noqa: E402
 
@@ -86,7 +87,7 @@ TREATMENT_SECTIONS = [
 ]
 REQUIRED_KEYS = {"slug", "title", "summary", "lead", "last_reviewed", "body", "questions", "sources"}
 # Conditions that start suddenly open with a "Do this today" box: they ask for a step of the triage table.
-SUDDEN_CONDITIONS = {"bells-palsy", "ramsay-hunt-syndrome", "facial-nerve-injury"}
+SUDDEN_CONDITIONS = onset.SUDDEN_CONDITIONS
 # Pages for parents: the children's rows of the triage table, never the adults'.
 CHILDREN_PAGES = {"facial-palsy-in-children"}
 # Fields of running text: checked for figures, markers, spelling, claims and reading grade.

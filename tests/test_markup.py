@@ -50,3 +50,20 @@ def test_script_in_a_page_body_is_not_served(content):
     condition.save()
     html = anonymous_client().get("/conditions/bells-palsy/").content.decode()
     assert "document.title='owned'" not in html
+
+
+def test_a_table_names_each_row_and_labels_each_cell_with_its_column_for_the_phone_cards():
+    html = markup.render(
+        "| Option | Main risks & costs | Evidence |\n|---|---|---|\n"
+        "| [Botox](/treatments/botox/) | Bruising | Small <b>studies</b> |\n| Therapy | None |\n"
+    )
+    assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table role="table">' in html
+    assert '<th role="columnheader" scope="col">Main risks &amp; costs</th>' in html
+    # The first cell names its row; every other cell carries its column's name, escaped, once.
+    assert '<th role="rowheader" scope="row"><a href="/treatments/botox/"' in html
+    label = '<span class="cell-label">Main risks &amp; costs</span>'
+    assert f'<td role="cell">{label}Bruising</td>' in html
+    # The cells were cleaned before: the tag a staff member typed is gone, its words stay.
+    assert '<span class="cell-label">Evidence</span>Small studies</td>' in html
+    # A row with a missing cell still labels the empty one, so the card keeps the table's rows.
+    assert html.count('class="cell-label"') == 4

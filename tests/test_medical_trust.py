@@ -246,6 +246,34 @@ def test_sudden_conditions_show_do_this_today_from_the_triage_table(client, slug
     assert html.index('class="urgent-bar"') < html.index('class="do-today"') < html.index('class="urgent-notice"')
 
 
+def test_every_step_for_today_a_page_asks_for_is_shown_in_its_do_this_today_box(client):
+    # The short urgent box of long-standing pages shows signs only: a step (protect the eye today)
+    # must still reach the reader, in the "Do this today" box after it.
+    for model in (Condition, Guide):
+        for page in model.objects.published():
+            steps = [row for row in page.triage_rows if row.kind == table.STEP]
+            if not steps:
+                continue
+            html = client.get(page.get_absolute_url()).content.decode()
+            box = re.search(r'<section class="do-today".*?</section>', html, re.DOTALL)
+            assert box, f"{page.slug} asks for a step for today and shows no Do this today box"
+            for row in steps:
+                assert f'data-situation="{row.key}"' in box.group(0), (page.slug, row.key)
+
+
+def test_long_standing_pages_show_the_urgent_box_short_and_sudden_ones_in_full(client):
+    from conditions.onset import OPENS_WITH_TODAY
+
+    for path in MEDICAL_PATHS:
+        html = client.get(path).content.decode()
+        full = path.removeprefix("/conditions/").strip("/") in OPENS_WITH_TODAY
+        assert ("urgent-notice--short" in html) is not full, path
+        # The lead comes before the urgent box on every page, and the request button after it.
+        assert html.index('class="lead"') < html.index('class="urgent-notice') < html.index('class="request-button"')
+        if full:
+            assert html.index('class="do-today"') < html.index('class="urgent-notice')
+
+
 def test_the_lead_gives_the_answer_with_its_source(client):
     html = client.get("/conditions/bells-palsy/").content.decode()
     lead = re.search(r'<div class="lead">(.*?)</div>', html, re.DOTALL).group(1)

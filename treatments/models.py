@@ -6,6 +6,8 @@ from medical_pages.models import MedicalPage
 
 
 class Treatment(MedicalPage):
+    request_parameter = "treatment"
+
     class Kind(models.TextChoices):
         SURGICAL = "surgical", _("Surgery")
         NON_SURGICAL = "non-surgical", _("Without surgery")
