@@ -2,6 +2,7 @@
 response carries a request id that the access log and the report share."""
 
 import re
+import urllib.request
 
 import pytest
 from django.db import DataError
@@ -9,6 +10,7 @@ from django.db import DataError
 from consultations.models import ConsultationRequest
 from tests.consultation_fixtures import post_data
 from tests.photo_fixtures import plain_jpeg, upload
+from tests.servers import database_env, free_port, start_gunicorn, stop
 
 URL = "/consultation/"
 MARKERS = {
@@ -71,3 +73,18 @@ def test_every_response_carries_a_request_id(client, db):
     assert client.get("/healthz", HTTP_X_REQUEST_ID=sent)["X-Request-ID"] == sent
     forged = client.get("/healthz", HTTP_X_REQUEST_ID='x" 500 "GET /admin/')["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", forged)
+
+
+def test_gunicorn_writes_one_line_per_request_with_its_id_and_no_query_string(transactional_db, tmp_path):
+    port = free_port()
+    server = start_gunicorn(port, database_env(), logs=tmp_path)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?q=querymarker", timeout=10) as response:
+            request_id = response.headers["X-Request-ID"]
+    finally:
+        stop(server)
+    logged = (tmp_path / "stdout.log").read_text() + (tmp_path / "stderr.log").read_text()
+    [line] = [line for line in logged.splitlines() if "/healthz" in line]
+    assert '"GET /healthz HTTP/1.1" 200' in line
+    assert line.endswith(f"ms {request_id}")
+    assert "querymarker" not in logged
