@@ -150,7 +150,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Security headers first: they reach every response, static files and cached pages included.
+    # The request id, on every response and in the access log and error reports.
+    "clinic_site.middleware.RequestIdMiddleware",
+    # Security headers next: they reach every response, static files and cached pages included.
     "django.middleware.security.SecurityMiddleware",
     "clinic_site.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -346,6 +348,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Server errors (500) are mailed to CLINIC_ADMINS (Django's ADMINS: its default logging sends the
+# "django" logger's errors to them when DEBUG is off), with no patient detail in the report: no posted
+# value, query string, cookie, file name, local variable or exception message (clinic_site.error_reports).
+ADMINS = env_list("CLINIC_ADMINS")
+DEFAULT_EXCEPTION_REPORTER = "clinic_site.error_reports.PatientSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic_site.error_reports.PatientSafeExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,
