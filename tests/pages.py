@@ -22,6 +22,8 @@ PRACTICE_FORM = {
     "opening_hours_spec": "Mo-Fr 09:00-17:00",
     "open_days": ["1", "2", "3", "4", "5"],
     "reply_working_days": "2",
+    "booking_change_cutoff_hours": "24",
+    "booking_reminder_hours": "48,2",
     # The closed days (holidays) inline, with none added.
     "closed_days-TOTAL_FORMS": "0",
     "closed_days-INITIAL_FORMS": "0",
