@@ -28,6 +28,9 @@ from consultations.storage import photo_storage
 
 logger = logging.getLogger(__name__)
 
+# "My child" is for children; an adult son or daughter is "someone I care for".
+CHILD_AGE_MAX = 17
+
 
 class ConsultationRequestQuerySet(models.QuerySet):
     def overdue(self, now=None):
@@ -129,6 +132,11 @@ class ConsultationRequest(models.Model):
         blank=True,
         help_text=_("Blank on requests sent before the form asked."),
     )
+    # Asked only when the request is for the patient's child (blank otherwise, and on older requests).
+    child_first_name = models.CharField(_("child's first name"), max_length=100, blank=True)
+    child_age = models.PositiveSmallIntegerField(
+        _("child's age"), null=True, blank=True, help_text=_("In years; 0 for a baby under one year old.")
+    )
     bothers = models.JSONField(
         _("what bothers you most"),
         default=list,
@@ -172,6 +180,15 @@ class ConsultationRequest(models.Model):
             _choices_check("preferred_contact", ContactMethod),
             _choices_check("best_time", TimeOfDay, blank=True),
             _choices_check("for_whom", ForWhom, blank=True),
+            # A child's details belong to a request for a child, and a child is under 18.
+            models.CheckConstraint(
+                condition=Q(for_whom=ForWhom.CHILD) | (Q(child_first_name="") & Q(child_age__isnull=True)),
+                name="consultation_child_details_only_for_a_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_age__isnull=True) | Q(child_age__lte=CHILD_AGE_MAX),
+                name="consultation_child_age_under_18",
+            ),
             models.CheckConstraint(
                 condition=Q(best_time="") | ~Q(preferred_contact=ContactMethod.EMAIL),
                 name="consultation_best_time_only_for_calls",

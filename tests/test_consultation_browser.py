@@ -150,12 +150,35 @@ def test_the_time_of_day_is_asked_only_for_a_call_or_a_text(page, live_server, a
     assert best_time.is_visible()
 
 
+def test_the_childs_name_and_age_are_asked_only_for_my_child(page, live_server, axe):
+    page.goto(live_server.url + "/consultation/")
+    child = page.locator("#child-details")
+    assert child.is_hidden()  # nothing chosen yet
+    page.check("#id_for_whom_1")  # my child
+    assert child.is_visible()
+    assert page.get_by_label("Your child's first name").is_visible()
+    assert axe(page) == []
+    page.check("#id_for_whom_0")  # me
+    assert child.is_hidden()
+    # Sent for a child without the details: the errors are beside the fields, which stay in view.
+    page.check("#id_for_whom_1")
+    page.locator("#consultation-form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    assert child.is_visible()
+    assert "Enter your child's first name" in page.locator("#error-summary").inner_text()
+    page.check("#id_for_whom_0")
+    assert child.is_visible()  # an answer with a mistake stays in view
+    assert axe(page) == []
+
+
 def fill_the_form(page, contact="#id_preferred_contact_1", onset="#id_onset_2"):
     page.fill("#id_name", "Ada Example")
     page.fill("#id_email", "ada@example.com")
     page.fill("#id_phone", "202 555 0143")
     for choice in ("#id_for_whom_1", contact, "#id_bothers_0", "#id_bothers_5", "#id_patient_type_0", onset):
         page.check(choice)
+    page.fill("#id_child_first_name", "Sam")
+    page.fill("#id_child_age", "4")
     page.check("#id_consent_to_contact")
 
 
@@ -165,6 +188,7 @@ def test_without_javascript_the_time_of_day_shows_is_optional_and_ignored_for_e_
     page = context.new_page()
     page.goto(live_server.url + "/consultation/")
     assert page.locator("#best-time").is_visible()
+    assert page.locator("#child-details").is_visible()
     fill_the_form(page)  # e-mail
     page.check("#id_best_time_0")  # a time of day, chosen anyway
     page.locator("#consultation-form button[type=submit]").click()
@@ -172,6 +196,7 @@ def test_without_javascript_the_time_of_day_shows_is_optional_and_ignored_for_e_
     consultation = ConsultationRequest.objects.get()
     assert (consultation.preferred_contact, consultation.best_time) == ("email", "")
     assert (consultation.for_whom, consultation.bothers) == ("child", ["eye", "feelings"])
+    assert (consultation.child_first_name, consultation.child_age) == ("Sam", 4)
     context.close()
 
 

@@ -27,6 +27,8 @@ def fill_in(page, name="Ada Example"):
     # E-mail as the way to reach her: the time of day is not asked.
     for choice in ("#id_for_whom_1", "#id_preferred_contact_1", "#id_bothers_0", "#id_patient_type_0", "#id_onset_2"):
         page.check(choice)
+    page.fill("#id_child_first_name", "Sam")
+    page.fill("#id_child_age", "4")
     page.check("#id_consent_to_contact")
 
 
