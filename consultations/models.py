@@ -1,4 +1,5 @@
 import logging
+import uuid
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -441,3 +442,34 @@ class RateLimitHit(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class HeldPhoto(models.Model):
+    """A photo that passed its checks on a form shown again for another answer's mistake, kept so that
+    the patient need not attach it again (consultations/held_photos.py).
+
+    Kept as sent (only its header was checked: decoding waits until the whole form passes), in the
+    private photo store, for the form it was sent with: the id the page carries is signed with that
+    form's token. Deleted when the request is sent, when the patient removes it, or by the daily
+    clean-up once the form has expired. Never linked to a request and never shown to staff.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pose = models.CharField(_("pose"), max_length=12, choices=Pose)
+    # The hash of the form token the photo came with (as ConsultationRequest.form_token).
+    form_token = models.CharField(max_length=64, db_index=True, editable=False)
+    # The file's name as the patient's device gave it, shown back as "“face.jpg” attached".
+    name = models.CharField(_("file name"), max_length=100)
+    file = models.FileField(_("photo as sent"), storage=photo_storage, max_length=100)
+    created_at = models.DateTimeField(_("held since"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo held for a form")
+        verbose_name_plural = _("photos held for forms")
+        constraints = [
+            models.UniqueConstraint(fields=["form_token", "pose"], name="consultation_one_held_photo_per_pose"),
+            models.CheckConstraint(condition=Q(pose__in=Pose.values), name="consultation_held_photo_pose_valid"),
+        ]
+
+    def __str__(self):
+        return self.name

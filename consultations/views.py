@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from clinic_site.models import practice_for
-from consultations import form_tokens, rate_limit, submissions
+from consultations import form_tokens, held_photos, rate_limit, submissions
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
@@ -49,7 +49,8 @@ def _initial(request):
 
 
 def _render_form(request, form, status=200, notice=None, form_token=None):
-    # Files cannot be sent back to the browser: photos in a form shown again must be attached again.
+    # Files cannot be sent back to the browser: photos in a form shown again must be attached again,
+    # unless they are held for it (form.hold_photos, under the token that goes back with the form).
     form.mark_photos_not_kept()
     context = {
         "form": form,
@@ -127,10 +128,15 @@ def _send(request):
         form.is_valid()
         return _render_form(request, form, notice=BROKEN_FORM)
 
+    # Photos held for this form when it came back with a mistake: after the token check, since a
+    # hold is found only under the token it was made for.
+    form.take_held_photos(token_hash)
     if not form.is_valid():
         # The same token goes back with the answers: the time spent filling the form counts from
         # when it was first shown, so fixing a typo quickly is not taken for a bot's speed. Nothing
-        # was made with the token yet, so it is still unused.
+        # was made with the token yet, so it is still unused. The photos that passed their checks
+        # are held for it, so that the patient need not attach them again.
+        form.hold_photos()
         return _render_form(request, form, form_token=request.POST["form_token"])
 
     # The request these answers already made (a double click, back and send, or the same answers
@@ -139,6 +145,7 @@ def _send(request):
     digest = submissions.fingerprint(form.cleaned_data)
     try:
         if (earlier := submissions.earlier_request(token_hash, digest)) is not None:
+            held_photos.release(token_hash)
             return _receipt(earlier)
     except submissions.TokenUsed:
         return _already_sent(request, form)
@@ -150,6 +157,7 @@ def _send(request):
 
     # Last, since it is the costly part: everything that could refuse the request cheaply has passed.
     if not form.decode_photos():
+        form.hold_photos()
         return _render_form(request, form, form_token=request.POST["form_token"])
 
     spam = spam_checks and form.is_honeypot_filled
@@ -159,6 +167,8 @@ def _send(request):
         return _already_sent(request, form)
     except submissions.RateLimited:
         return _rate_limited(request)
+    # Sent: the photos held for this form are in the request now, as our own copies.
+    held_photos.release(token_hash)
     if spam:
         logger.info("Consultation request %s set aside as spam (honeypot)", consultation.reference)
     else:

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from consultations.groups import FRONT_DESK
-from consultations.models import AuditEntry, ConsultationRequest, Photo
+from consultations.models import AuditEntry, ConsultationRequest, HeldPhoto, Photo
 from tests.photo_fixtures import BLUE, RED, SVG, TEXT, camera_jpeg, open_stored, stored_files
 from tests.staff_fixtures import sign_in_verified
 
@@ -98,10 +98,35 @@ def test_refused_photos_are_named_beside_their_inputs_and_the_page_stays_accessi
     summary = page.locator("#error-summary").inner_text()
     assert "“face.svg” is saved as SVG, which we do not accept." in summary
     assert "“smile.jpg” is not an image we can open." in summary
-    assert "Your photo “pucker.jpg” was not kept because the form was not sent. Please attach it again." in summary
+    # The photo that passed its checks is kept for the form, not refused and not to be attached again.
+    assert "pucker.jpg" not in summary
     photos = page.locator("#photos").inner_text()
-    assert "“face.svg” is saved as SVG" in photos and "“pucker.jpg” was not kept" in photos
+    assert "“face.svg” is saved as SVG" in photos and "“pucker.jpg” attached" in photos
     assert page.locator("#id_name").input_value() == "Ada Example"
     assert axe(page) == []
     assert ConsultationRequest.objects.count() == 0
-    assert stored_files() == before
+    assert Photo.objects.count() == 0
+    assert stored_files() - {"held"} == before - {"held"}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_photo_is_kept_across_a_mistake_and_sent_with_the_request(browser, live_server, quick_gates, javascript):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    fill_in(page, name="")  # a mistake: no name
+    page.set_input_files("#id_photo_smile", as_file("face.jpg", camera_jpeg()))
+    page.set_input_files("#id_photo_rest", as_file("rest.jpg", camera_jpeg()))
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    assert "Enter your name." in page.locator("#error-summary").inner_text()
+    assert "“face.jpg” attached" in page.locator("#held-photo_smile").inner_text()
+    # Removed by its box (a plain checkbox: no script needed), the other one kept.
+    page.get_by_label("Remove “rest.jpg”").check()
+    page.fill("#id_name", "Ada Example")
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_url("**/consultation/received/")
+    context.close()
+    photo = Photo.objects.get()
+    assert photo.pose == "smile" and photo.request == ConsultationRequest.objects.get()
+    assert not HeldPhoto.objects.exists()
