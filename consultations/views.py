@@ -51,6 +51,9 @@ def _initial(request):
 def _render_form(request, form, status=200, notice=None, form_token=None):
     # Files cannot be sent back to the browser: photos in a form shown again must be attached again,
     # unless they are held for it (form.hold_photos, under the token that goes back with the form).
+    # A new token cannot claim them: the patient is told to attach them again.
+    if form_token is None:
+        form.held = {}
     form.mark_photos_not_kept()
     context = {
         "form": form,

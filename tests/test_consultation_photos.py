@@ -331,6 +331,18 @@ def test_a_held_photo_has_no_url_and_lives_in_the_private_store(client, content,
     assert client.get(f"/static/{held.file.name}").status_code == 404
 
 
+def test_a_held_photo_in_a_form_shown_again_under_a_new_token_is_to_be_attached_again(client, content, settings):
+    settings.CLINIC_CONSULTATION_SPAM_CHECKS = False
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_rest": upload("rest.jpg", plain_jpeg())}).content.decode()
+    settings.CLINIC_CONSULTATION_SPAM_CHECKS = True
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 60  # the "too quick" gate: shown again with a new token
+    response = client.post(URL, {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"]})
+    html = response.content.decode()
+    assert "Your photo “rest.jpg” was not kept" in html and "attached" not in html
+    assert ConsultationRequest.objects.count() == 0
+
+
 def test_a_form_shown_again_to_be_resent_says_the_photos_were_not_kept(client, content, settings):
     settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 60  # the "too quick" gate: shown again, nothing stored
     response = client.post(URL, {**post_data(), "photo_rest": upload("rest.jpg", plain_jpeg())})
