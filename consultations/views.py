@@ -23,6 +23,10 @@ logger = logging.getLogger(__name__)
 RECEIPT_COOKIE = "consultation_receipt"
 RECEIPT_SALT = "consultations.receipt"
 RECEIPT_MAX_AGE = 60 * 60
+# Tells the form's script that a request was sent from this browser, so that Back from the
+# confirmation shows the confirmation again rather than the form (static/js/consultation-form.js).
+# Readable by the script, so it says nothing but "sent": the reference stays in the signed cookie.
+SENT_COOKIE = "consultation_sent"
 
 EXPIRED_FORM = _("This form was open for a long time. Check your answers and send it again.")
 BROKEN_FORM = _("Something went wrong with the form. Check your answers and send it again.")
@@ -86,6 +90,14 @@ def _receipt(consultation):
         path="/consultation/",
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
+        samesite="Strict",
+    )
+    response.set_cookie(
+        SENT_COOKIE,
+        "1",
+        max_age=RECEIPT_MAX_AGE,
+        path="/consultation/",
+        secure=settings.SESSION_COOKIE_SECURE,
         samesite="Strict",
     )
     return response

@@ -293,3 +293,24 @@ def test_the_print_button_appears_only_with_javascript(browser, live_server):
         page.goto(live_server.url + "/consultation/received/")
         assert page.get_by_role("button", name="Print this page").is_visible() == javascript
         context.close()
+
+
+@pytest.mark.parametrize("mistake", [False, True], ids=["sent-at-once", "after-a-mistake"])
+def test_back_from_the_confirmation_shows_the_confirmation(page, live_server, settings, mistake):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    page.goto(live_server.url + "/consultation/")
+    fill_the_form(page)
+    if mistake:
+        # The page with the mistake answers a post: Back to it used to ask to send the form again.
+        page.fill("#id_name", "")
+        page.click("#consultation-form button[type=submit]")
+        page.wait_for_selector("#error-summary")
+        page.fill("#id_name", "Ada Example")
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_url("**/consultation/received/")
+    reference = page.locator("#reference").inner_text()
+
+    page.go_back()  # raises on the browser's "resubmit?" page (net::ERR_CACHE_MISS)
+    page.wait_for_url("**/consultation/received/")
+    assert page.locator("#reference").inner_text() == reference
+    assert ConsultationRequest.objects.count() == 1

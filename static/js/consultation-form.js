@@ -1,4 +1,4 @@
-// Consultation form helpers. The form works without this file; it only makes three things quicker:
+// Consultation form helpers. The form works without this file; it only makes a few things quicker:
 // focus lands on the error summary (autofocus does it too, but not in every browser), the guidance
 // for symptoms that started in the last 3 days appears as soon as that answer is chosen, and the
 // best time of day is asked only once a phone call or a text message is chosen (without this file
@@ -14,6 +14,35 @@
   if (!form) {
     return;
   }
+
+  // Back from the confirmation: the form page comes back (it is never cached), so show the
+  // confirmation in its place while the request it confirms is recent (the server's "sent" cookie).
+  function sentFromHere() {
+    return /(^|;\s*)consultation_sent=1(;|$)/.test(document.cookie);
+  }
+  function showConfirmation() {
+    window.location.replace(form.getAttribute("data-received-url"));
+  }
+  var navigation = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  if (navigation && navigation.type === "back_forward" && sentFromHere()) {
+    showConfirmation();
+    return;
+  }
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && sentFromHere()) {
+      showConfirmation();
+    }
+  });
+  // A page that answered a post (the form with a mistake) is a history entry the browser can only
+  // show again by posting again, hence its "resubmit?" prompt on Back. Just as this page is left by
+  // sending the form, its entry is turned into a plain visit of the form's address, which Back can
+  // load (and the lines above turn into the confirmation). Not earlier: reloading a page with a
+  // mistake still offers to send the answers again rather than losing them.
+  form.addEventListener("submit", function () {
+    if (window.history && history.replaceState) {
+      history.replaceState(history.state, "", window.location.href);
+    }
+  });
   var guidance = document.getElementById("urgent-guidance");
   var bestTime = document.getElementById("best-time");
   var childDetails = document.getElementById("child-details");
