@@ -101,13 +101,8 @@ def as_upload(held):
 
 
 def remove(held):
+    """Removed by the patient, replaced, or sent with the request: the row now, its file after commit."""
     held.delete()
-
-
-def release(token_hash):
-    """The request was stored: the form's holds are no longer needed (their files go after commit)."""
-    for held in HeldPhoto.objects.filter(form_token=token_hash):
-        held.delete()
 
 
 def delete_expired(now=None):

@@ -111,6 +111,13 @@ class PhotoFields(forms.Form):
             self.held[name] = held
             self.files[name] = held_photos.as_upload(held)
 
+    def release_held_photos(self):
+        """The request is stored: the photos held for this form are in it now, as our own copies.
+        (No query when none was held; a hold the page did not send back goes with the daily clean-up.)"""
+        for held in self.held.values():
+            held_photos.remove(held)
+        self.held = {}
+
     def hold_photos(self):
         """The form goes back with a mistake: hold each photo that passed its checks, so that the patient
         need not attach it again. Only under a genuine form token (take_held_photos was called)."""

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from clinic_site.models import practice_for
-from consultations import form_tokens, held_photos, rate_limit, submissions
+from consultations import form_tokens, rate_limit, submissions
 from consultations.client_address import client_address
 from consultations.forms import ConsultationRequestForm
 from consultations.models import ConsultationRequest
@@ -160,7 +160,7 @@ def _send(request):
     digest = submissions.fingerprint(form.cleaned_data)
     try:
         if (earlier := submissions.earlier_request(token_hash, digest)) is not None:
-            held_photos.release(token_hash)
+            form.release_held_photos()
             return _receipt(earlier)
     except submissions.TokenUsed:
         return _already_sent(request, form)
@@ -183,7 +183,7 @@ def _send(request):
     except submissions.RateLimited:
         return _rate_limited(request)
     # Sent: the photos held for this form are in the request now, as our own copies.
-    held_photos.release(token_hash)
+    form.release_held_photos()
     if spam:
         logger.info("Consultation request %s set aside as spam (honeypot)", consultation.reference)
     else:
