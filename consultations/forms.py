@@ -1,6 +1,7 @@
 import phonenumbers
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
@@ -11,6 +12,7 @@ from consultations.photo_forms import PhotoFields
 from consultations.photos import FIELD_NAMES as PHOTO_FIELD_NAMES
 from consultations.validators import no_control_characters, no_control_characters_multiline
 from treatments.models import Treatment
+from triage import table
 
 MESSAGE_MAX_LENGTH = 2000
 HONEYPOT_FIELD = "website"
@@ -103,7 +105,7 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
             "name": _("If you are asking for someone else, give your own name."),
             "email": _("We need an e-mail address or a phone number, or both."),
             "best_time": _("Only if you chose a phone call or a text message."),
-            "onset": _("If it started in the last 3 days, please also see a doctor today."),
+            # "onset": the triage table's advice, set in __init__ (onset_advice).
             "message": _(
                 "Up to 2,000 characters. Please do not send medical records here; "
                 "you can add photos of your face below."
@@ -163,6 +165,7 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         # A yes/no question on the page; staff see "new patient" or "returning patient".
         self.fields["patient_type"].choices = [(PatientType.NEW, _("No")), (PatientType.RETURNING, _("Yes"))]
         self.fields["heard_from"].choices = [("", _("Choose if you like")), *HeardFrom.choices]
+        self.fields["onset"].help_text = self.onset_advice()
         # Older requests have no "who is this for", and a model BooleanField is optional on a form:
         # both are required here.
         self.fields["for_whom"].required = True
@@ -173,6 +176,21 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         self.fields["email"].validators.append(no_control_characters)
         self.fields["message"].validators.append(no_control_characters_multiline)
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @staticmethod
+    def onset_advice():
+        """The onset question's description: for a recent onset, the triage table's own words (the
+        "today" tier and its note, and the emergency line), on the page before anything is sent, with or
+        without JavaScript. The full urgent box (consultations/urgent_guidance.html) follows the question."""
+        today, emergency = table.TIERS[table.TODAY], table.TIERS[table.EMERGENCY]
+        return format_html(
+            "{} <strong>{}.</strong> {} {} <strong>{}.</strong>",
+            _("Started in the last 3 days?"),
+            today.text(),
+            today.note_text(),
+            table.BAR_QUESTION,
+            emergency.text(),
+        )
 
     def _answer(self, name):
         """What the form shows for a field: the posted answer, or the pre-selection."""

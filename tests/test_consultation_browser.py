@@ -314,3 +314,34 @@ def test_back_from_the_confirmation_shows_the_confirmation(page, live_server, se
     page.wait_for_url("**/consultation/received/")
     assert page.locator("#reference").inner_text() == reference
     assert ConsultationRequest.objects.count() == 1
+
+
+def test_a_recent_onset_shows_the_today_advice_next_to_the_question(page, live_server, axe):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/consultation/")
+    guidance = page.locator("#urgent-guidance")
+    assert guidance.is_hidden()
+    page.check("#id_onset_0")  # in the last 3 days
+    assert guidance.is_visible()
+    # Right below the answers, not at the top of the page: in view as soon as it is chosen.
+    onset = page.locator("#div_id_onset").bounding_box()
+    box = guidance.bounding_box()
+    assert 0 <= box["y"] - (onset["y"] + onset["height"]) < 40
+    guidance.scroll_into_view_if_needed()
+    assert "Today: see a doctor" in guidance.inner_text() and "Call 911 now" in guidance.inner_text()
+    assert axe(page) == []
+    page.check("#id_onset_2")
+    assert guidance.is_hidden()
+
+
+def test_without_javascript_the_today_advice_is_in_the_onset_question(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 568})
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    description = page.locator("#id_onset_helptext")
+    assert description.is_visible()
+    text = description.inner_text()
+    assert "Started in the last 3 days? Today: see a doctor." in text and "Call 911 now." in text
+    # The group's description: read out with the question by screen readers.
+    assert page.locator("#div_id_onset fieldset").get_attribute("aria-describedby") == "id_onset_helptext"
+    context.close()

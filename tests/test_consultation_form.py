@@ -727,3 +727,21 @@ def test_the_database_refuses_a_childs_details_that_do_not_fit(db, fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_request(**fields)
     assert make_request(for_whom="child", child_first_name="Sam", child_age=17).child_age == 17
+
+
+def test_the_onset_question_carries_the_triage_tables_advice_before_anything_is_sent(client, content):
+    from triage import table
+
+    html = client.get(URL).content.decode()
+    onset = html.split('id="div_id_onset"', 1)[1].split("</fieldset>", 1)[0]
+    description = onset.split('id="id_onset_helptext"', 1)[1]
+    today, emergency = table.TIERS[table.TODAY], table.TIERS[table.EMERGENCY]
+    # The table's words (no advice written here), visible without JavaScript: the description is not hidden.
+    assert "Started in the last 3 days?" in description
+    assert f"<strong>{today.text()}.</strong>" in description
+    assert str(today.note_text()).replace("'", "&#x27;") in description
+    assert f"<strong>{emergency.text()}.</strong>" in description and "911" in description
+    assert "also see a doctor today" not in html
+    # The full urgent box follows the question (hidden until a recent onset is chosen).
+    after = html.split('id="div_id_onset"', 1)[1]
+    assert after.index('id="urgent-guidance"') < after.index('id="div_id_concern"')
