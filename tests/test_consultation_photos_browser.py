@@ -130,3 +130,69 @@ def test_a_photo_is_kept_across_a_mistake_and_sent_with_the_request(browser, liv
     photo = Photo.objects.get()
     assert photo.pose == "smile" and photo.request == ConsultationRequest.objects.get()
     assert not HeldPhoto.objects.exists()
+
+
+def clipped(locator):
+    """Whether an element's text is cut short: wider or taller than its box, or running past the page."""
+    return locator.evaluate(
+        """element => element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1
+            || element.getBoundingClientRect().right > document.documentElement.clientWidth"""
+    )
+
+
+def test_the_photo_controls_text_fits_a_320_px_screen_and_works_by_keyboard(browser, live_server, axe):
+    context = browser.new_context(viewport={"width": 320, "height": 568})
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    pose = page.locator("#div_id_photo_smile").locator("xpath=..")
+    button, name = pose.locator(".photo-input__button"), pose.locator(".photo-input__name")
+    assert button.is_visible() and button.inner_text() == "Choose a photo"
+    assert name.inner_text() == "No photo chosen"
+    assert not clipped(button) and not clipped(name)
+    # The native input: out of sight, but still the control with the label, focused and typed into.
+    native = page.get_by_label("A big smile", exact=True)
+    assert native.get_attribute("type") == "file"
+    assert native.bounding_box()["width"] <= 1
+    page.locator("#id_photo_eyes_tight").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_photo_smile"
+    outline = button.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline == "solid"  # the button shows where the focus is
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(as_file("a-rather-long-name-from-the-phone-IMG_20261205_073012345.jpg", camera_jpeg()))
+    assert name.inner_text() == "a-rather-long-name-from-the-phone-IMG_20261205_073012345.jpg"
+    assert not clipped(name)  # a long name wraps rather than being cut short
+    # The button opens the picker too.
+    with page.expect_file_chooser():
+        button.click()
+    assert axe(page) == []
+    context.close()
+
+
+def test_without_javascript_the_browsers_own_photo_control_is_shown(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 568})
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    assert page.locator("#id_photo_smile").is_visible()
+    assert page.locator(".photo-input").first.is_hidden()
+    assert native_control_fits(page, "#id_photo_smile")
+    context.close()
+
+
+def native_control_fits(page, selector):
+    """Whether the browser's own file control shows its whole text ("Choose File", "No file chosen"):
+    its inner width against the two texts in its font, with the button's padding and gap (Bootstrap's
+    .form-control: one horizontal padding each side of the control, of the button, and between)."""
+    return page.evaluate(
+        """selector => {
+            const input = document.querySelector(selector);
+            const style = getComputedStyle(input);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const text = context.measureText("Choose File").width + context.measureText("No file chosen").width;
+            const padding = parseFloat(style.paddingLeft);
+            return input.clientWidth >= text + 4 * padding;
+        }""",
+        selector,
+    )

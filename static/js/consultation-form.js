@@ -66,6 +66,28 @@
   if (childDetails) {
     showChildDetails();
   }
+
+  // Each photo's control: a button and the chosen file's name, in words that fit a 320 px screen.
+  // The native input stays in the page, visually hidden: it still takes the keyboard focus (the
+  // button shows the focus ring), opens the picker with Space or Enter, and is announced with its label.
+  Array.prototype.forEach.call(form.querySelectorAll(".photo-pose"), function (pose) {
+    var input = pose.querySelector("input[type='file']");
+    var control = pose.querySelector(".photo-input");
+    if (!input || !control) {
+      return;
+    }
+    var name = control.querySelector(".photo-input__name");
+    function showName() {
+      name.textContent = input.files && input.files.length ? input.files[0].name : name.getAttribute("data-none");
+    }
+    pose.classList.add("photo-pose--enhanced");
+    control.hidden = false;
+    control.querySelector(".photo-input__button").addEventListener("click", function () {
+      input.click();
+    });
+    input.addEventListener("change", showName);
+    showName();
+  });
   form.addEventListener("change", function (event) {
     if (event.target.name === "onset" && guidance) {
       guidance.hidden = event.target.value !== "3-days";
