@@ -39,7 +39,8 @@
   // load (and the lines above turn into the confirmation). Not earlier: reloading a page with a
   // mistake still offers to send the answers again rather than losing them.
   form.addEventListener("submit", function () {
-    if (window.history && history.replaceState) {
+    // A page that answered a visit is a plain entry already.
+    if (form.hasAttribute("data-answers-post") && window.history && history.replaceState) {
       history.replaceState(history.state, "", window.location.href);
     }
   });
