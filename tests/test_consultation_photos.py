@@ -606,3 +606,10 @@ def test_a_client_over_the_rate_limit_is_refused_before_its_photos_are_read(clie
     # Another client is not affected.
     other = client.post(URL, post_data(message="third"), HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert other.status_code == 302
+
+
+def test_the_privacy_notice_says_how_long_photos_are_held_for_a_form(client, content, settings):
+    settings.CLINIC_CONSULTATION_FORM_MAX_AGE = 6 * 3600
+    html = client.get("/privacy/").content.decode()
+    assert "we keep the photos you attached as you sent them, for that form only" in html
+    assert "or at the latest 6 hours later." in html
