@@ -255,10 +255,13 @@ def csrf_failure(request, reason=""):
         return render(request, "403_csrf.html", status=403)
     logger.warning("Consultation form refused by the CSRF check; answers shown again")
     form = ConsultationRequestForm(request.POST, request.FILES)
-    form.is_valid()
     posted_token = request.POST.get("form_token", "")
     try:
-        form_tokens.read_token(posted_token, settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
+        token_hash, _age = form_tokens.read_token(posted_token, settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
     except form_tokens.BadToken:
         posted_token = None
+    else:
+        # Photos already held for this form stay attached (nothing new is held: the post was refused).
+        form.take_held_photos(token_hash)
+    form.is_valid()
     return _render_form(request, form, status=403, notice=NOT_SENT, form_token=posted_token)

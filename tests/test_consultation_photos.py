@@ -613,3 +613,18 @@ def test_the_privacy_notice_says_how_long_photos_are_held_for_a_form(client, con
     html = client.get("/privacy/").content.decode()
     assert "we keep the photos you attached as you sent them, for that form only" in html
     assert "or at the latest 6 hours later." in html
+
+
+def test_a_held_photo_stays_attached_through_a_failed_csrf_check(client, content, gates_off):
+    from django.test import Client
+
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_rest": upload("face.jpg", plain_jpeg())}).content.decode()
+    cookies_blocked = Client(enforce_csrf_checks=True)
+    response = cookies_blocked.post(URL, {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"]})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "“face.jpg” attached" in html and "was not kept" not in html
+    # The page sends it back under the same form token: sent from there, it joins the request.
+    assert client.post(URL, {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"]}).status_code == 302
+    assert Photo.objects.get().pose == "rest"
