@@ -68,24 +68,21 @@
     showChildDetails();
   }
 
-  // Each photo's control: a button and the chosen file's name, in words that fit a 320 px screen.
-  // The native input stays in the page, visually hidden: it still takes the keyboard focus (the
-  // button shows the focus ring), opens the picker with Space or Enter, and is announced with its label.
+  // Each photo's control: the browser's button (the real input, made narrow by the stylesheet) and
+  // the chosen file's name in full beside it, which fits a 320 px screen. Hidden from screen readers:
+  // they announce the input's own value.
   Array.prototype.forEach.call(form.querySelectorAll(".photo-pose"), function (pose) {
     var input = pose.querySelector("input[type='file']");
-    var control = pose.querySelector(".photo-input");
-    if (!input || !control) {
+    var name = pose.querySelector(".photo-input__name");
+    if (!input || !name) {
       return;
     }
-    var name = control.querySelector(".photo-input__name");
     function showName() {
       name.textContent = input.files && input.files.length ? input.files[0].name : name.getAttribute("data-none");
     }
+    input.insertAdjacentElement("afterend", name);
     pose.classList.add("photo-pose--enhanced");
-    control.hidden = false;
-    control.querySelector(".photo-input__button").addEventListener("click", function () {
-      input.click();
-    });
+    name.hidden = false;
     input.addEventListener("change", showName);
     showName();
   });
