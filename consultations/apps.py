@@ -10,9 +10,11 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from consultations import checks  # noqa: F401 (registers the checks)
         from consultations.groups import create_front_desk_group
+        from consultations.held_photos import delete_file_of
         from consultations.photos import delete_files_of
 
         post_migrate.connect(create_front_desk_group, sender=self)
         # However a photo row goes (a request deleted in the admin, the retention run, a cascade),
         # its files go with it.
         post_delete.connect(delete_files_of, sender=self.get_model("Photo"))
+        post_delete.connect(delete_file_of, sender=self.get_model("HeldPhoto"))

@@ -1,16 +1,18 @@
 import phonenumbers
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
 from consultations import phones, questions
-from consultations.choices import Bother, ContactMethod, HeardFrom, Onset, PatientType
-from consultations.models import ConsultationRequest
+from consultations.choices import Bother, ContactMethod, ForWhom, HeardFrom, Onset, PatientType
+from consultations.models import CHILD_AGE_MAX, ConsultationRequest
 from consultations.photo_forms import PhotoFields
 from consultations.photos import FIELD_NAMES as PHOTO_FIELD_NAMES
 from consultations.validators import no_control_characters, no_control_characters_multiline
 from treatments.models import Treatment
+from triage import table
 
 MESSAGE_MAX_LENGTH = 2000
 HONEYPOT_FIELD = "website"
@@ -81,6 +83,8 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         fields = (*questions.NAMES, "consent_to_contact")
         labels = {
             "for_whom": _("Who is this for?"),
+            "child_first_name": _("Your child's first name"),
+            "child_age": _("Your child's age in years"),
             "name": _("Your name"),
             "email": _("E-mail address"),
             "preferred_contact": _("How should we contact you?"),
@@ -96,10 +100,12 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         }
         help_texts = {
             "for_whom": "",  # the model's is for staff
+            "child_first_name": _("Only if this is for your child."),
+            "child_age": _("Only if this is for your child. For a baby under one year old, enter 0."),
             "name": _("If you are asking for someone else, give your own name."),
             "email": _("We need an e-mail address or a phone number, or both."),
             "best_time": _("Only if you chose a phone call or a text message."),
-            "onset": _("If it started in the last 3 days, please also see a doctor today."),
+            # "onset": the triage table's advice, set in __init__ (onset_advice).
             "message": _(
                 "Up to 2,000 characters. Please do not send medical records here; "
                 "you can add photos of your face below."
@@ -107,6 +113,13 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         }
         error_messages = {
             "for_whom": _choice_errors(_("who this request is for")),
+            "child_first_name": {
+                "max_length": _("Enter a first name of 100 characters or fewer."),
+            },
+            "child_age": {
+                "invalid": _("Enter your child's age as a number of years, like 7."),
+                "min_value": _("Enter your child's age as a number of years, like 7."),
+            },
             "name": {
                 "required": _("Enter your name."),
                 "max_length": _("Enter a name of 150 characters or fewer."),
@@ -127,6 +140,8 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         }
         widgets = {
             "for_whom": forms.RadioSelect,
+            "child_first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "child_age": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": CHILD_AGE_MAX}),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
             "preferred_contact": forms.RadioSelect,
@@ -150,15 +165,32 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         # A yes/no question on the page; staff see "new patient" or "returning patient".
         self.fields["patient_type"].choices = [(PatientType.NEW, _("No")), (PatientType.RETURNING, _("Yes"))]
         self.fields["heard_from"].choices = [("", _("Choose if you like")), *HeardFrom.choices]
+        self.fields["onset"].help_text = self.onset_advice()
         # Older requests have no "who is this for", and a model BooleanField is optional on a form:
         # both are required here.
         self.fields["for_whom"].required = True
         self.fields["consent_to_contact"].required = True
         # Pasted text can carry invisible control characters; say so rather than store them.
         self.fields["name"].validators.append(no_control_characters)
+        self.fields["child_first_name"].validators.append(no_control_characters)
         self.fields["email"].validators.append(no_control_characters)
         self.fields["message"].validators.append(no_control_characters_multiline)
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @staticmethod
+    def onset_advice():
+        """The onset question's description: for a recent onset, the triage table's own words (the
+        "today" tier and its note, and the emergency line), on the page before anything is sent, with or
+        without JavaScript. The full urgent box (consultations/urgent_guidance.html) follows the question."""
+        today, emergency = table.TIERS[table.TODAY], table.TIERS[table.EMERGENCY]
+        return format_html(
+            "{} <strong>{}.</strong> {} {} <strong>{}.</strong>",
+            _("Started in the last 3 days?"),
+            today.text(),
+            today.note_text(),
+            table.BAR_QUESTION,
+            emergency.text(),
+        )
 
     def _answer(self, name):
         """What the form shows for a field: the posted answer, or the pre-selection."""
@@ -187,6 +219,29 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         self.instance.concern_title = self.concern_title
         return super().save(commit)
 
+    def clean_child_first_name(self):
+        return " ".join(self.cleaned_data["child_first_name"].split())
+
+    def _clean_child(self, cleaned):
+        """The child's first name and age: required for "My child", dropped for anyone else."""
+        if cleaned.get("for_whom") != ForWhom.CHILD:
+            # Sent anyway (the page shows these without JavaScript): not about a child, so not kept,
+            # and not an error either, as for the best time of day.
+            cleaned["child_first_name"], cleaned["child_age"] = "", None
+            self.errors.pop("child_first_name", None)
+            self.errors.pop("child_age", None)
+            return
+        if "child_first_name" in cleaned and not cleaned["child_first_name"]:
+            self.add_error("child_first_name", _("Enter your child's first name, or choose who else this is for."))
+        age = cleaned.get("child_age")
+        if "child_age" in cleaned and age is None:
+            self.add_error("child_age", _("Enter your child's age in years. For a baby under one year old, enter 0."))
+        elif age is not None and age > CHILD_AGE_MAX:
+            self.add_error(
+                "child_age",
+                _("Enter an age under 18. For a son or daughter of 18 or older, choose “Someone I care for”."),
+            )
+
     def clean_bothers(self):
         # Each answer once, in the order the form lists them, however a client sends them.
         chosen = set(self.cleaned_data["bothers"])
@@ -210,6 +265,7 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_child(cleaned)
         email, phone = cleaned.get("email"), cleaned.get("phone")
         method = cleaned.get("preferred_contact")
         # Only when the fields themselves were valid: otherwise their own error says what to fix.

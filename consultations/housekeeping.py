@@ -1,5 +1,5 @@
 """The daily clean-up the worker runs (`make worker`): expired requests, old rate-limit counts and task results,
-and photo files a failed submission left behind.
+photo files a failed submission left behind, and photos held for forms never sent.
 
 Each step is idempotent, so a worker that restarts often, or two sweep processes, do no harm.
 """
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from client_limits import rate_limit
-from consultations import photos
+from consultations import held_photos, photos
 from consultations.retention import delete_expired
 
 DAY = timedelta(days=1)
@@ -34,4 +34,5 @@ def run_daily(now=None):
     rate_limit.prune(now)
     prune_task_results(now)
     photos.delete_orphan_files(now)
+    held_photos.delete_expired(now)
     return deleted

@@ -1,4 +1,5 @@
 import logging
+import uuid
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -27,6 +28,9 @@ from consultations.choices import (
 from consultations.storage import photo_storage
 
 logger = logging.getLogger(__name__)
+
+# "My child" is for children; an adult son or daughter is "someone I care for".
+CHILD_AGE_MAX = 17
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -129,6 +133,11 @@ class ConsultationRequest(models.Model):
         blank=True,
         help_text=_("Blank on requests sent before the form asked."),
     )
+    # Asked only when the request is for the patient's child (blank otherwise, and on older requests).
+    child_first_name = models.CharField(_("child's first name"), max_length=100, blank=True)
+    child_age = models.PositiveSmallIntegerField(
+        _("child's age"), null=True, blank=True, help_text=_("In years; 0 for a baby under one year old.")
+    )
     bothers = models.JSONField(
         _("what bothers you most"),
         default=list,
@@ -172,6 +181,15 @@ class ConsultationRequest(models.Model):
             _choices_check("preferred_contact", ContactMethod),
             _choices_check("best_time", TimeOfDay, blank=True),
             _choices_check("for_whom", ForWhom, blank=True),
+            # A child's details belong to a request for a child, and a child is under 18.
+            models.CheckConstraint(
+                condition=Q(for_whom=ForWhom.CHILD) | (Q(child_first_name="") & Q(child_age__isnull=True)),
+                name="consultation_child_details_only_for_a_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_age__isnull=True) | Q(child_age__lte=CHILD_AGE_MAX),
+                name="consultation_child_age_under_18",
+            ),
             models.CheckConstraint(
                 condition=Q(best_time="") | ~Q(preferred_contact=ContactMethod.EMAIL),
                 name="consultation_best_time_only_for_calls",
@@ -407,3 +425,34 @@ class AuditEntry(models.Model):
             references=" ".join(references),
             **details,
         )
+
+
+class HeldPhoto(models.Model):
+    """A photo that passed its checks on a form shown again for another answer's mistake, kept so that
+    the patient need not attach it again (consultations/held_photos.py).
+
+    Kept as sent (only its header was checked: decoding waits until the whole form passes), in the
+    private photo store, for the form it was sent with: the id the page carries is signed with that
+    form's token. Deleted when the request is sent, when the patient removes it, or by the daily
+    clean-up once the form has expired. Never linked to a request and never shown to staff.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pose = models.CharField(_("pose"), max_length=12, choices=Pose)
+    # The hash of the form token the photo came with (as ConsultationRequest.form_token).
+    form_token = models.CharField(max_length=64, db_index=True, editable=False)
+    # The file's name as the patient's device gave it, shown back as "“face.jpg” attached".
+    name = models.CharField(_("file name"), max_length=100)
+    file = models.FileField(_("photo as sent"), storage=photo_storage, max_length=100)
+    created_at = models.DateTimeField(_("held since"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo held for a form")
+        verbose_name_plural = _("photos held for forms")
+        constraints = [
+            models.UniqueConstraint(fields=["form_token", "pose"], name="consultation_one_held_photo_per_pose"),
+            models.CheckConstraint(condition=Q(pose__in=Pose.values), name="consultation_held_photo_pose_valid"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -4,14 +4,18 @@ While the form is validated, each photo's header is checked (size, format, pixel
 so such a refusal is shown together with any other mistake. Decoding and re-encoding, the costly
 part, waits for `decode_photos`, which the view calls only once the rate limit, the CSRF check,
 the form token and every other answer have passed; a photo damaged past its header is refused
-then. Either way nothing is stored unless every photo passed. A form shown again for
-any reason cannot carry files back to the browser: each photo that was fine is then marked
-"attach it again", next to its input and in the error summary, so none is lost silently.
+then. Either way nothing is stored unless every photo passed. A form shown again for another
+answer's mistake keeps each photo that was fine (consultations/held_photos.py: held privately
+under an id signed with the form's token), shown as "“face.jpg” attached" with a box to remove it.
+A form shown again for any other reason (an expired or forged token, a failed CSRF check) cannot
+carry files back to the browser: each photo that was fine is then marked "attach it again", next
+to its input and in the error summary, so none is lost silently.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consultations import held_photos
 from consultations.photos import FIELD_NAMES, GUIDES, check, limits, prepare
 from images.uploads import display_name
 
@@ -58,6 +62,9 @@ class PhotoFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.extra_photo_errors = []
         self.prepared = None
+        # Photos held for this form (consultations/held_photos.py), by field name, and the token they are held under.
+        self.held = {}
+        self.held_token = None
 
     def clean(self):
         cleaned = super().clean()
@@ -78,8 +85,53 @@ class PhotoFields(forms.Form):
 
     @property
     def photo_fields(self):
-        """(bound field, guide) per pose, in order, for the template."""
-        return [(self[guide.field_name], guide) for guide in GUIDES]
+        """(bound field, guide, held photo shown or None) per pose, in order, for the template."""
+        return [
+            (
+                self[guide.field_name],
+                guide,
+                held_photos.shown(held, self.held_token) if (held := self.held.get(guide.field_name)) else None,
+            )
+            for guide in GUIDES
+        ]
+
+    def take_held_photos(self, token_hash):
+        """Before validation: each photo held for this form (by the signed id the page sent back) takes
+        its pose's place as if attached again, unless the patient ticked "remove" or chose another
+        photo for that pose. Ids forged, expired or signed for another form find nothing."""
+        self.held_token = token_hash
+        for guide in GUIDES:
+            name = guide.field_name
+            held = held_photos.find(self.data.get(f"{name}_held"), token_hash, guide.pose)
+            if held is None:
+                continue
+            if self.data.get(f"{name}_remove") or self.files.get(name):
+                held_photos.remove(held)
+                continue
+            self.held[name] = held
+            self.files[name] = held_photos.as_upload(held)
+
+    def release_held_photos(self):
+        """The request is stored: the photos held for this form are in it now, as our own copies.
+        (No query when none was held; a hold the page did not send back goes with the daily clean-up.)"""
+        for held in self.held.values():
+            held_photos.remove(held)
+        self.held = {}
+
+    def hold_photos(self):
+        """The form goes back with a mistake: hold each photo that passed its checks, so that the patient
+        need not attach it again. Only under a genuine form token (take_held_photos was called)."""
+        if self.held_token is None:
+            return
+        for name in FIELD_NAMES:
+            checked = self.cleaned_data.get(name)
+            if checked is None or self.has_error(name):
+                # Refused: not kept. A held photo refused now (it cannot be, once checked) would go too.
+                if (held := self.held.pop(name, None)) is not None:
+                    held_photos.remove(held)
+                continue
+            if name not in self.held:
+                self.held[name] = held_photos.hold(checked.upload, checked.pose, self.held_token)
 
     @property
     def photo_max_bytes(self):
@@ -115,5 +167,5 @@ class PhotoFields(forms.Form):
             return
         for name in FIELD_NAMES:
             upload = self.files.get(name)
-            if upload and not self.has_error(name):
+            if upload and not self.has_error(name) and name not in self.held:
                 self.add_error(name, forms.ValidationError(NOT_KEPT % {"name": display_name(upload)}, code="not_kept"))

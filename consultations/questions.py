@@ -33,6 +33,9 @@ class Question:
 
 QUESTIONS = (
     Question("for_whom", ABOUT_YOU),
+    # Asked only for "My child" (consultations/forms.py); blank otherwise.
+    Question("child_first_name", ABOUT_YOU),
+    Question("child_age", ABOUT_YOU),
     Question("name", ABOUT_YOU),
     Question("email", ABOUT_YOU),
     Question("phone", ABOUT_YOU),

@@ -20,6 +20,9 @@ from practice.privacy import NOTICE_VERSION
 
 # Two requests are "the same request" when every answer is the same (and they arrive close together).
 FINGERPRINT_FIELDS = questions.NAMES
+# Answers added later, left out while unanswered: requests without them keep the fingerprints they
+# always had, so a request sent again across an upgrade is still recognised.
+LEFT_OUT_WHEN_BLANK = ("child_first_name", "child_age")
 
 
 class RateLimited(Exception):
@@ -35,6 +38,11 @@ def fingerprint(cleaned):
     content["name"] = content["name"].casefold()
     content["email"] = content["email"].casefold()
     content["treatments"] = sorted(set(content["treatments"]))
+    for field in LEFT_OUT_WHEN_BLANK:
+        if content[field] in ("", None):
+            del content[field]
+    if "child_first_name" in content:
+        content["child_first_name"] = content["child_first_name"].casefold()
     # The same answers with other photos are another request. Only when photos came, so that
     # requests without photos keep the fingerprints they always had.
     if photos := {name: photo.digest for name in PHOTO_FIELDS if (photo := cleaned.get(name))}:

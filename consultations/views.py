@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 RECEIPT_COOKIE = "consultation_receipt"
 RECEIPT_SALT = "consultations.receipt"
 RECEIPT_MAX_AGE = 60 * 60
+# Tells the form's script that a request was sent from this browser, so that Back from the
+# confirmation shows the confirmation again rather than the form (static/js/consultation-form.js).
+# Readable by the script, so it says nothing but "sent": the reference stays in the signed cookie.
+SENT_COOKIE = "consultation_sent"
 
 EXPIRED_FORM = _("This form was open for a long time. Check your answers and send it again.")
 BROKEN_FORM = _("Something went wrong with the form. Check your answers and send it again.")
@@ -40,7 +44,11 @@ NOT_SENT = _(
 
 
 def _render_form(request, form, status=200, notice=None, form_token=None):
-    # Files cannot be sent back to the browser: photos in a form shown again must be attached again.
+    # Files cannot be sent back to the browser: photos in a form shown again must be attached again,
+    # unless they are held for it (form.hold_photos, under the token that goes back with the form).
+    # A new token cannot claim them: the patient is told to attach them again.
+    if form_token is None:
+        form.held = {}
     form.mark_photos_not_kept()
     context = {
         "form": form,
@@ -73,6 +81,14 @@ def _receipt(consultation):
         path="/consultation/",
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
+        samesite="Strict",
+    )
+    response.set_cookie(
+        SENT_COOKIE,
+        "1",
+        max_age=RECEIPT_MAX_AGE,
+        path="/consultation/",
+        secure=settings.SESSION_COOKIE_SECURE,
         samesite="Strict",
     )
     return response
@@ -118,10 +134,15 @@ def _send(request):
         form.is_valid()
         return _render_form(request, form, notice=BROKEN_FORM)
 
+    # Photos held for this form when it came back with a mistake: after the token check, since a
+    # hold is found only under the token it was made for.
+    form.take_held_photos(token_hash)
     if not form.is_valid():
         # The same token goes back with the answers: the time spent filling the form counts from
         # when it was first shown, so fixing a typo quickly is not taken for a bot's speed. Nothing
-        # was made with the token yet, so it is still unused.
+        # was made with the token yet, so it is still unused. The photos that passed their checks
+        # are held for it, so that the patient need not attach them again.
+        form.hold_photos()
         return _render_form(request, form, form_token=request.POST["form_token"])
 
     # The request these answers already made (a double click, back and send, or the same answers
@@ -130,6 +151,7 @@ def _send(request):
     digest = submissions.fingerprint(form.cleaned_data)
     try:
         if (earlier := submissions.earlier_request(token_hash, digest)) is not None:
+            form.release_held_photos()
             return _receipt(earlier)
     except submissions.TokenUsed:
         return _already_sent(request, form)
@@ -141,6 +163,7 @@ def _send(request):
 
     # Last, since it is the costly part: everything that could refuse the request cheaply has passed.
     if not form.decode_photos():
+        form.hold_photos()
         return _render_form(request, form, form_token=request.POST["form_token"])
 
     spam = spam_checks and form.is_honeypot_filled
@@ -150,6 +173,8 @@ def _send(request):
         return _already_sent(request, form)
     except submissions.RateLimited:
         return _rate_limited(request)
+    # Sent: the photos held for this form are in the request now, as our own copies.
+    form.release_held_photos()
     if spam:
         logger.info("Consultation request %s set aside as spam (honeypot)", consultation.reference)
     else:
@@ -222,10 +247,13 @@ def csrf_failure(request, reason=""):
         return render(request, "403_csrf.html", status=403)
     logger.warning("Consultation form refused by the CSRF check; answers shown again")
     form = ConsultationRequestForm(request.POST, request.FILES)
-    form.is_valid()
     posted_token = request.POST.get("form_token", "")
     try:
-        form_tokens.read_token(posted_token, settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
+        token_hash, _age = form_tokens.read_token(posted_token, settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
     except form_tokens.BadToken:
         posted_token = None
+    else:
+        # Photos already held for this form stay attached (nothing new is held: the post was refused).
+        form.take_held_photos(token_hash)
+    form.is_valid()
     return _render_form(request, form, status=403, notice=NOT_SENT, form_token=posted_token)

@@ -67,5 +67,7 @@ class PrivacyView(SitePageView):
             retention_days=settings.CLINIC_RETENTION_DAYS,
             open_retention_days=settings.CLINIC_OPEN_RETENTION_DAYS,
             task_result_days=settings.CLINIC_TASK_RESULT_DAYS,
+            # Photos held for a form shown again (consultations.held_photos) last as long as the form.
+            held_photo_hours=max(1, settings.CLINIC_CONSULTATION_FORM_MAX_AGE // 3600),
             **kwargs,
         )

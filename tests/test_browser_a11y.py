@@ -52,8 +52,10 @@ def assert_boundaries(found, state):
 def test_every_field_has_a_boundary_of_3_to_1_in_every_state(page, live_server, form_errors):
     page.goto(live_server.url + "/consultation/")
     assert_boundaries(a11y.field_boundaries(page), "normal")
-    # A phone call, so that the time of day (asked only for a call or a text) is shown too.
+    # A phone call, so that the time of day (asked only for a call or a text) is shown too, and
+    # "My child", so that the child's first name and age are.
     page.locator("#id_preferred_contact_0").check()
+    page.locator("#id_for_whom_1").check()
     controls = page.locator(a11y.FIELDS)
     ids = [controls.nth(i).get_attribute("id") for i in range(controls.count())]
     for control_id in ids:

@@ -240,3 +240,13 @@ def test_csv_export_includes_who_it_is_for_and_what_bothers_them(admin_client):
     )
     older_row = by_reference[older.reference]
     assert (older_row["Who is this for"], older_row["What bothers you most"]) == ("", "")
+
+
+def test_staff_see_the_childs_first_name_and_age_and_the_csv_has_them(desk_client, admin_client):
+    consultation = make_request(for_whom="child", child_first_name="Sam", child_age=4)
+    html = desk_client.get(change_url(consultation)).content.decode()
+    assert "Child&#x27;s first name" in html and "Sam" in html
+    assert "Child&#x27;s age" in html and ">4<" in html
+    data = {"action": "export_csv", "_selected_action": [str(consultation.pk)]}
+    (row,) = csv.DictReader(io.StringIO(admin_client.post(CHANGELIST, data).content.decode()))
+    assert (row["Child's first name"], row["Child's age"]) == ("Sam", "4")

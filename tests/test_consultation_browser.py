@@ -150,12 +150,35 @@ def test_the_time_of_day_is_asked_only_for_a_call_or_a_text(page, live_server, a
     assert best_time.is_visible()
 
 
+def test_the_childs_name_and_age_are_asked_only_for_my_child(page, live_server, axe):
+    page.goto(live_server.url + "/consultation/")
+    child = page.locator("#child-details")
+    assert child.is_hidden()  # nothing chosen yet
+    page.check("#id_for_whom_1")  # my child
+    assert child.is_visible()
+    assert page.get_by_label("Your child's first name").is_visible()
+    assert axe(page) == []
+    page.check("#id_for_whom_0")  # me
+    assert child.is_hidden()
+    # Sent for a child without the details: the errors are beside the fields, which stay in view.
+    page.check("#id_for_whom_1")
+    page.locator("#consultation-form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    assert child.is_visible()
+    assert "Enter your child's first name" in page.locator("#error-summary").inner_text()
+    page.check("#id_for_whom_0")
+    assert child.is_visible()  # an answer with a mistake stays in view
+    assert axe(page) == []
+
+
 def fill_the_form(page, contact="#id_preferred_contact_1", onset="#id_onset_2"):
     page.fill("#id_name", "Ada Example")
     page.fill("#id_email", "ada@example.com")
     page.fill("#id_phone", "202 555 0143")
     for choice in ("#id_for_whom_1", contact, "#id_bothers_0", "#id_bothers_5", "#id_patient_type_0", onset):
         page.check(choice)
+    page.fill("#id_child_first_name", "Sam")
+    page.fill("#id_child_age", "4")
     page.check("#id_consent_to_contact")
 
 
@@ -165,6 +188,7 @@ def test_without_javascript_the_time_of_day_shows_is_optional_and_ignored_for_e_
     page = context.new_page()
     page.goto(live_server.url + "/consultation/")
     assert page.locator("#best-time").is_visible()
+    assert page.locator("#child-details").is_visible()
     fill_the_form(page)  # e-mail
     page.check("#id_best_time_0")  # a time of day, chosen anyway
     page.locator("#consultation-form button[type=submit]").click()
@@ -172,6 +196,7 @@ def test_without_javascript_the_time_of_day_shows_is_optional_and_ignored_for_e_
     consultation = ConsultationRequest.objects.get()
     assert (consultation.preferred_contact, consultation.best_time) == ("email", "")
     assert (consultation.for_whom, consultation.bothers) == ("child", ["eye", "feelings"])
+    assert (consultation.child_first_name, consultation.child_age) == ("Sam", 4)
     context.close()
 
 
@@ -268,3 +293,55 @@ def test_the_print_button_appears_only_with_javascript(browser, live_server):
         page.goto(live_server.url + "/consultation/received/")
         assert page.get_by_role("button", name="Print this page").is_visible() == javascript
         context.close()
+
+
+@pytest.mark.parametrize("mistake", [False, True], ids=["sent-at-once", "after-a-mistake"])
+def test_back_from_the_confirmation_shows_the_confirmation(page, live_server, settings, mistake):
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    page.goto(live_server.url + "/consultation/")
+    fill_the_form(page)
+    if mistake:
+        # The page with the mistake answers a post: Back to it used to ask to send the form again.
+        page.fill("#id_name", "")
+        page.click("#consultation-form button[type=submit]")
+        page.wait_for_selector("#error-summary")
+        page.fill("#id_name", "Ada Example")
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_url("**/consultation/received/")
+    reference = page.locator("#reference").inner_text()
+
+    page.go_back()  # raises on the browser's "resubmit?" page (net::ERR_CACHE_MISS)
+    page.wait_for_url("**/consultation/received/")
+    assert page.locator("#reference").inner_text() == reference
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_a_recent_onset_shows_the_today_advice_next_to_the_question(page, live_server, axe):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/consultation/")
+    guidance = page.locator("#urgent-guidance")
+    assert guidance.is_hidden()
+    page.check("#id_onset_0")  # in the last 3 days
+    assert guidance.is_visible()
+    # Right below the answers, not at the top of the page: in view as soon as it is chosen.
+    onset = page.locator("#div_id_onset").bounding_box()
+    box = guidance.bounding_box()
+    assert 0 <= box["y"] - (onset["y"] + onset["height"]) < 40
+    guidance.scroll_into_view_if_needed()
+    assert "Today: see a doctor" in guidance.inner_text() and "Call 911 now" in guidance.inner_text()
+    assert axe(page) == []
+    page.check("#id_onset_2")
+    assert guidance.is_hidden()
+
+
+def test_without_javascript_the_today_advice_is_in_the_onset_question(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 568})
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    description = page.locator("#id_onset_helptext")
+    assert description.is_visible()
+    text = description.inner_text()
+    assert "Started in the last 3 days? Today: see a doctor." in text and "Call 911 now." in text
+    # The group's description: read out with the question by screen readers.
+    assert page.locator("#div_id_onset fieldset").get_attribute("aria-describedby") == "id_onset_helptext"
+    context.close()

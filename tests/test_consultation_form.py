@@ -588,7 +588,13 @@ def test_one_agreement_box_replaces_the_read_the_notice_claim(client, content):
 
 def test_the_confirmation_shows_what_was_sent_what_to_have_ready_and_eye_care(client, content, gates_off):
     response = send(
-        client, for_whom="child", bothers=["eye", "feelings"], preferred_contact="phone", best_time="afternoon"
+        client,
+        for_whom="child",
+        child_first_name="Sam",
+        child_age="4",
+        bothers=["eye", "feelings"],
+        preferred_contact="phone",
+        best_time="afternoon",
     )
     assert response["Location"] == "/consultation/received/"  # nothing about the patient in the URL
     html = client.get("/consultation/received/").content.decode()
@@ -657,3 +663,86 @@ def test_the_reply_date_counts_only_the_days_the_practice_is_open(received, open
     practice.open_days, practice.reply_working_days = open_days, working_days
     reply_by = practice.reply_by(received.replace(tzinfo=NEW_YORK))
     assert (reply_by.isoformat() if reply_by else None) == expected
+
+
+def test_my_child_asks_the_childs_first_name_and_age_with_specific_errors(client, content, gates_off):
+    html = send(client, for_whom="child").content.decode()
+    first_name = "Enter your child&#x27;s first name, or choose who else this is for."
+    age = "Enter your child&#x27;s age in years. For a baby under one year old, enter 0."
+    assert f'<a href="#id_child_first_name">{first_name}</a>' in html
+    assert f'<a href="#id_child_age">{age}</a>' in html
+    html = send(client, for_whom="child", child_first_name="Sam", child_age="18").content.decode()
+    assert "Enter an age under 18. For a son or daughter of 18 or older, choose “Someone I care for”." in html
+    html = send(client, for_whom="child", child_first_name="Sam", child_age="seven").content.decode()
+    assert "Enter your child&#x27;s age as a number of years, like 7." in html
+    assert not ConsultationRequest.objects.exists()
+
+    assert send(client, for_whom="child", child_first_name="  Sam  ", child_age="0").status_code == 302
+    stored = ConsultationRequest.objects.get()
+    assert (stored.for_whom, stored.child_first_name, stored.child_age) == ("child", "Sam", 0)
+
+
+def test_the_childs_details_are_dropped_for_anyone_else(client, content, gates_off):
+    # Without JavaScript the fields are on the page whatever is chosen; for "Me" they are not kept.
+    html = client.get(URL).content.decode()
+    assert 'id="child-details"' in html and "Only if this is for your child." in html
+    assert send(client, for_whom="self", child_first_name="Sam", child_age="99").status_code == 302
+    stored = ConsultationRequest.objects.get()
+    assert (stored.child_first_name, stored.child_age) == ("", None)
+
+
+def test_two_children_of_one_parent_are_two_requests(client, content, gates_off):
+    assert send(client, for_whom="child", child_first_name="Sam", child_age="4").status_code == 302
+    assert send(client, for_whom="child", child_first_name="sam", child_age="4").status_code == 302
+    assert ConsultationRequest.objects.count() == 1  # the same child, sent again: the same request
+    assert send(client, for_whom="child", child_first_name="Kim", child_age="4").status_code == 302
+    assert send(client, for_whom="child", child_first_name="Kim", child_age="9").status_code == 302
+    assert ConsultationRequest.objects.count() == 3
+
+
+def test_the_fingerprint_of_a_request_without_a_child_is_unchanged():
+    from consultations.submissions import fingerprint
+
+    without = {**answers(), "email": "ada@example.com", "bothers": ["eye"], "treatments": []}
+    assert fingerprint({**without, "child_first_name": "", "child_age": None}) == fingerprint(
+        {**without, "child_first_name": None, "child_age": None}
+    )
+    assert fingerprint({**without, "child_first_name": "Sam", "child_age": 4}) != fingerprint(
+        {**without, "child_first_name": "", "child_age": None}
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"for_whom": "self", "child_first_name": "Sam"},
+        {"for_whom": "cared-for", "child_age": 4},
+        {"for_whom": "child", "child_first_name": "Sam", "child_age": 18},
+    ],
+)
+def test_the_database_refuses_a_childs_details_that_do_not_fit(db, fields):
+    from django.db import IntegrityError, transaction
+
+    from tests.consultation_fixtures import make_request
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_request(**fields)
+    assert make_request(for_whom="child", child_first_name="Sam", child_age=17).child_age == 17
+
+
+def test_the_onset_question_carries_the_triage_tables_advice_before_anything_is_sent(client, content):
+    from triage import table
+
+    html = client.get(URL).content.decode()
+    onset = html.split('id="div_id_onset"', 1)[1].split("</fieldset>", 1)[0]
+    description = onset.split('id="id_onset_helptext"', 1)[1]
+    today, emergency = table.TIERS[table.TODAY], table.TIERS[table.EMERGENCY]
+    # The table's words (no advice written here), visible without JavaScript: the description is not hidden.
+    assert "Started in the last 3 days?" in description
+    assert f"<strong>{today.text()}.</strong>" in description
+    assert str(today.note_text()).replace("'", "&#x27;") in description
+    assert f"<strong>{emergency.text()}.</strong>" in description and "911" in description
+    assert "also see a doctor today" not in html
+    # The full urgent box follows the question (hidden until a recent onset is chosen).
+    after = html.split('id="div_id_onset"', 1)[1]
+    assert after.index('id="urgent-guidance"') < after.index('id="div_id_concern"')

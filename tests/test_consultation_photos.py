@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
@@ -13,10 +14,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consultations import photos
+from consultations import form_tokens, held_photos, housekeeping, photos
 from consultations.choices import Pose
 from consultations.groups import FRONT_DESK, MANAGER
-from consultations.models import AuditEntry, ConsultationRequest, Photo
+from consultations.models import AuditEntry, ConsultationRequest, HeldPhoto, Photo
 from consultations.photos import PhotoFiles, check, prepare
 from consultations.storage import photo_storage
 from tests.consultation_fixtures import FormClient, answers, database_env, free_port, make_request, post_data
@@ -169,12 +170,14 @@ def test_a_refused_file_is_named_with_the_reason_and_nothing_is_stored(client, c
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert message in summary
     assert 'href="#id_photo_smile"' in summary
-    # The photo that was fine is not kept either, and the patient is told to attach it again.
-    assert "Your photo “fine.jpg” was not kept because the form was not sent. Please attach it again." in summary
+    # The photo that was fine is held for the form (not stored with any request); the refused one is not.
+    assert "was not kept" not in summary
+    assert "“fine.jpg” attached" in html
+    assert [held.name for held in HeldPhoto.objects.all()] == ["fine.jpg"]
     assert html.count(message) == 2  # in the summary and beside its input
     assert ConsultationRequest.objects.count() == 0
     assert Photo.objects.count() == 0
-    assert stored_files() == before
+    assert stored_files() - {"held"} == before - {"held"}
 
 
 def test_a_seventh_photo_is_refused_by_name_and_nothing_is_stored(client, content, gates_off):
@@ -198,16 +201,146 @@ def test_two_files_for_one_pose_are_refused_rather_than_one_dropped(client, cont
     assert ConsultationRequest.objects.count() == 0
 
 
-def test_another_answer_wrong_means_attach_the_photos_again(client, content, gates_off):
-    before = stored_files()
-    response = client.post(URL, {**post_data(name=""), "photo_rest": upload("IMG_0001.HEIC.jpg", camera_jpeg())})
+def held_ids(html):
+    return dict(re.findall(r'name="(photo_[a-z_]+)_held" value="([^"]+)"', html))
+
+
+def test_a_photo_is_kept_across_another_answers_mistake_and_sent_with_the_request(
+    client, content, gates_off, django_capture_on_commit_callbacks
+):
+    data = post_data(name="")
+    response = client.post(URL, {**data, "photo_rest": upload("IMG_0001.HEIC.jpg", camera_jpeg())})
     assert response.status_code == 200
     html = response.content.decode()
-    message = "Your photo “IMG_0001.HEIC.jpg” was not kept because the form was not sent. Please attach it again."
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
-    assert message in summary and 'href="#id_photo_rest"' in summary
-    assert message in html.split('id="photos"', 1)[1]
-    assert stored_files() == before
+    assert "Enter your name." in summary and "photo" not in summary
+    photos_part = html.split('id="photos"', 1)[1]
+    assert "“IMG_0001.HEIC.jpg” attached" in photos_part and "Remove “IMG_0001.HEIC.jpg”" in photos_part
+    held = HeldPhoto.objects.get()
+    assert (held.pose, held.name) == ("rest", "IMG_0001.HEIC.jpg")
+    assert Path(settings.CLINIC_PHOTO_ROOT, held.file.name).is_file()
+    ids = held_ids(html)
+    assert list(ids) == ["photo_rest"]
+
+    # Fixed and sent again, without attaching anything: the photo comes with the request, re-encoded.
+    held_back = {f"{field}_held": value for field, value in ids.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {**data, "name": "Ada Example", **held_back})
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.request == ConsultationRequest.objects.get() and photo.pose == "rest"
+    with open_stored(photo.image.name) as image:
+        assert not image.getexif()
+    # The hold is gone with its file once the request is stored.
+    assert not HeldPhoto.objects.exists()
+    assert not Path(settings.CLINIC_PHOTO_ROOT, held.file.name).exists()
+
+
+def test_a_photo_is_kept_through_several_mistakes(client, content, gates_off):
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_smile": upload("face.jpg", plain_jpeg())}).content.decode()
+    again = client.post(URL, {**data, "photo_smile_held": held_ids(html)["photo_smile"]}).content.decode()
+    assert "“face.jpg” attached" in again and HeldPhoto.objects.count() == 1
+    assert (
+        client.post(URL, {**data, "name": "Ada", "photo_smile_held": held_ids(again)["photo_smile"]}).status_code == 302
+    )
+    assert Photo.objects.get().pose == "smile"
+
+
+def test_a_held_photo_is_removed_with_its_box(client, content, gates_off, django_capture_on_commit_callbacks):
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_rest": upload("face.jpg", plain_jpeg())}).content.decode()
+    held = HeldPhoto.objects.get()
+    removed = {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"], "photo_rest_remove": "1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, removed).status_code == 302
+    assert not Photo.objects.exists()
+    assert not HeldPhoto.objects.exists()
+    assert not Path(settings.CLINIC_PHOTO_ROOT, held.file.name).exists()
+
+
+def test_another_photo_chosen_for_the_pose_replaces_the_held_one(
+    client, content, gates_off, django_capture_on_commit_callbacks
+):
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_rest": upload("first.jpg", plain_jpeg())}).content.decode()
+    first = HeldPhoto.objects.get()
+    replaced = {
+        **data,
+        "photo_rest_held": held_ids(html)["photo_rest"],
+        "photo_rest": upload("second.jpg", camera_jpeg()),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        html = client.post(URL, replaced).content.decode()
+    assert "“second.jpg” attached" in html and "first.jpg" not in html
+    assert [held.name for held in HeldPhoto.objects.all()] == ["second.jpg"]
+    assert not Path(settings.CLINIC_PHOTO_ROOT, first.file.name).exists()
+
+
+def test_a_held_photo_is_not_claimed_by_a_forged_a_foreign_or_an_expired_id(client, content, gates_off, settings):
+    mine = post_data(name="")
+    html = client.post(URL, {**mine, "photo_rest": upload("face.jpg", plain_jpeg())}).content.decode()
+    signed = held_ids(html)["photo_rest"]
+    held = HeldPhoto.objects.get()
+
+    # Another visitor's form (another token) sending this page's id: finds nothing.
+    other = post_data()
+    assert client.post(URL, {**other, "name": "Eve", "photo_rest_held": signed}).status_code == 302
+    # Forged: the bare id, or the signed one edited.
+    forged = post_data(message="forged")
+    assert client.post(URL, {**forged, "photo_rest_held": str(held.pk)}).status_code == 302
+    edited = post_data(message="edited")
+    assert client.post(URL, {**edited, "photo_rest_held": signed[:-2] + "xx"}).status_code == 302
+    assert not Photo.objects.exists()
+    assert HeldPhoto.objects.get() == held  # still there for its own form
+
+    # Expired: the form it was held for has expired (its token first, being older), and the id with it.
+    token_hash, _age = form_tokens.read_token(mine["form_token"], settings.CLINIC_CONSULTATION_FORM_MAX_AGE)
+    assert held_photos.find(signed, token_hash, Pose.REST) == held
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.CLINIC_CONSULTATION_FORM_MAX_AGE + 60)):
+        assert held_photos.find(signed, token_hash, Pose.REST) is None
+        late = client.post(URL, {**mine, "name": "Ada", "photo_rest_held": signed}).content.decode()
+    assert "This form was open for a long time" in late and "attached" not in late
+    assert not Photo.objects.exists()
+
+
+def test_the_daily_clean_up_deletes_photos_held_for_forms_never_sent(
+    client, content, gates_off, settings, django_capture_on_commit_callbacks
+):
+    client.post(URL, {**post_data(name=""), "photo_rest": upload("face.jpg", plain_jpeg())})
+    held = HeldPhoto.objects.get()
+    path = Path(settings.CLINIC_PHOTO_ROOT, held.file.name)
+    housekeeping.run_daily()
+    assert HeldPhoto.objects.count() == 1 and path.exists()  # its form may still be sent
+    later = timezone.now() + timedelta(seconds=settings.CLINIC_CONSULTATION_FORM_MAX_AGE + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        housekeeping.run_daily(later)
+    assert not HeldPhoto.objects.exists()
+    assert not path.exists()
+
+
+def test_a_held_photo_has_no_url_and_lives_in_the_private_store(client, content, gates_off):
+    client.post(URL, {**post_data(name=""), "photo_rest": upload("face.jpg", plain_jpeg())})
+    held = HeldPhoto.objects.get()
+    with pytest.raises(ValueError):
+        held.file.url  # noqa: B018 (the property raises)
+    path = Path(settings.CLINIC_PHOTO_ROOT, held.file.name).resolve()
+    assert path.is_relative_to(Path(settings.CLINIC_PHOTO_ROOT).resolve())
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert client.get(f"/media/{held.file.name}").status_code == 404
+    assert client.get(f"/static/{held.file.name}").status_code == 404
+
+
+def test_a_held_photo_in_a_form_shown_again_under_a_new_token_is_to_be_attached_again(client, content, settings):
+    settings.CLINIC_CONSULTATION_SPAM_CHECKS = False
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_rest": upload("rest.jpg", plain_jpeg())}).content.decode()
+    settings.CLINIC_CONSULTATION_SPAM_CHECKS = True
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 60  # the "too quick" gate: shown again with a new token
+    response = client.post(URL, {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"]})
+    html = response.content.decode()
+    assert "Your photo “rest.jpg” was not kept" in html and "attached" not in html
+    assert ConsultationRequest.objects.count() == 0
 
 
 def test_a_form_shown_again_to_be_resent_says_the_photos_were_not_kept(client, content, settings):
@@ -470,3 +603,25 @@ def test_a_client_over_the_rate_limit_is_refused_before_its_photos_are_read(clie
     # Another client is not affected.
     other = client.post(URL, post_data(message="third"), HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert other.status_code == 302
+
+
+def test_the_privacy_notice_says_how_long_photos_are_held_for_a_form(client, content, settings):
+    settings.CLINIC_CONSULTATION_FORM_MAX_AGE = 6 * 3600
+    html = client.get("/privacy/").content.decode()
+    assert "we keep the photos you attached as you sent them, for that form only" in html
+    assert "or at the latest 6 hours later." in html
+
+
+def test_a_held_photo_stays_attached_through_a_failed_csrf_check(client, content, gates_off):
+    from django.test import Client
+
+    data = post_data(name="")
+    html = client.post(URL, {**data, "photo_rest": upload("face.jpg", plain_jpeg())}).content.decode()
+    cookies_blocked = Client(enforce_csrf_checks=True)
+    response = cookies_blocked.post(URL, {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"]})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "“face.jpg” attached" in html and "was not kept" not in html
+    # The page sends it back under the same form token: sent from there, it joins the request.
+    assert client.post(URL, {**data, "name": "Ada", "photo_rest_held": held_ids(html)["photo_rest"]}).status_code == 302
+    assert Photo.objects.get().pose == "rest"
