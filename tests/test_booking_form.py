@@ -155,3 +155,14 @@ def test_the_times_pass_axe_and_work_by_keyboard(live_content, page, live_server
     page.keyboard.press("Space")
     assert first_time.is_checked() and not page.locator("#id_visit").is_checked()
     assert axe(page) == []
+
+
+def test_the_front_desk_sees_the_visit_on_the_request(client, open_form, admin_client):
+    value, _moment = first_time(open_form)
+    client.post(URL, post_data(visit=value))
+    consultation = ConsultationRequest.objects.get()
+    html = admin_client.get(f"/admin/consultations/consultationrequest/{consultation.pk}/change/").content.decode()
+    assert (
+        'id="front-desk-visit"' in html
+        and "a.m. Eastern, New consultation, in person, Dr. Alex Example (booked)" in html
+    )
