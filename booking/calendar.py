@@ -5,11 +5,23 @@ the right local time on either side of a daylight-saving change. Nothing about t
 their health is in it: the practice, the kind of visit, where, and how to change it.
 """
 
+from urllib.parse import urlsplit
+
 import icalendar
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking import links
 from booking.models import BookingStatus
+
+
+def invitation_for_site(booking, practice):
+    """The invitation with this site's host in its UID and the link to move or cancel in its text."""
+    site = settings.CLINIC_SITE_URL
+    return invitation(
+        booking, practice=practice, site_host=urlsplit(site).hostname, change_url=site + links.url(booking, "move")
+    )
 
 
 def invitation(booking, *, practice, site_host, change_url=""):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from booking.models import Booking
 
-PURPOSES = ("cancel", "move")
+PURPOSES = ("cancel", "move", "calendar")
 # Links are good for at most this long, whatever the booking's date (the horizon is at most a year).
 MAX_AGE = timedelta(days=400)
 

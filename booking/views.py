@@ -7,13 +7,14 @@ button press. Never cached, never indexed; the link's token is the only thing in
 from datetime import timedelta
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from booking import holding, links
+from booking import calendar, holding, links
 from booking.availability import times_by_day
 from practice.models import practice_for
 
@@ -43,6 +44,18 @@ def cancel(request, token):
             holding.cancel(booking, by="patient")
         return redirect("booking:cancelled")
     return render(request, "booking/cancel.html", {"booking": booking, "too_late": too_late})
+
+
+@never_cache
+def calendar_file(request, token):
+    """The visit as an .ics file, for the patient's calendar."""
+    try:
+        booking = links.booking_for(token, "calendar")
+    except links.LinkRefused:
+        return _refused(request)
+    response = HttpResponse(calendar.invitation_for_site(booking, practice_for(request)), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="visit.ics"'
+    return response
 
 
 @never_cache

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from booking import calendar, links
 from practice.models import Practice
 from practice.site_url import absolute_url
 
@@ -43,9 +44,17 @@ def patient_confirmation(consultation):
         "site_url": absolute_url("/"),
         "emergency_number": settings.CLINIC_EMERGENCY_NUMBER,
     }
-    return EmailMessage(
+    booking = consultation.booking
+    if booking is not None and booking.holds_its_time:
+        # The visit, its links and its invitation: the time, the place, how to change it; no health detail.
+        context["booking"] = booking
+        context.update({f"{purpose}_url": absolute_url(links.url(booking, purpose)) for purpose in ("move", "cancel")})
+    message = EmailMessage(
         subject=_("We have your consultation request %(reference)s") % {"reference": consultation.reference},
         body=render_to_string("consultations/email/patient_confirmation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[consultation.email],
     )
+    if "booking" in context:
+        message.attach("visit.ics", calendar.invitation_for_site(booking, practice), "text/calendar")
+    return message

@@ -1,16 +1,18 @@
 import phonenumbers
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition
-from consultations import phones, questions
+from consultations import phones, questions, visit_choice
 from consultations.choices import Bother, ContactMethod, ForWhom, HeardFrom, Onset, PatientType
 from consultations.models import CHILD_AGE_MAX, ConsultationRequest
 from consultations.photo_forms import PhotoFields
 from consultations.photos import FIELD_NAMES as PHOTO_FIELD_NAMES
 from consultations.validators import no_control_characters, no_control_characters_multiline
+from practice.models import Practice
 from treatments.models import Treatment
 from triage import table
 
@@ -21,9 +23,12 @@ RADIO_FIELDS = ("for_whom", "preferred_contact", "best_time", "onset", "patient_
 # The order the fields appear on the page (templates/consultations/request_form.html): the questions
 # (consultations/questions.py), the photos, the honeypot, the agreement. The error summary lists
 # errors in this order, so it reads from the top of the page down.
-PAGE_ORDER = (*questions.NAMES, *PHOTO_FIELD_NAMES, HONEYPOT_FIELD, "consent_to_contact")
+PAGE_ORDER = (*questions.NAMES, *PHOTO_FIELD_NAMES, "visit", HONEYPOT_FIELD, "consent_to_contact")
 # The best time of day is asked only for these ways of contact.
 CALLED_OR_TEXTED = (ContactMethod.PHONE, ContactMethod.TEXT)
+
+
+TIME_TAKEN = _("That time was just taken by someone else. Choose another time below, or a call to arrange one.")
 
 
 def _choice_errors(what):
@@ -41,6 +46,7 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
     """
 
     field_order = PAGE_ORDER
+    visit_declined = False
 
     phone = forms.CharField(
         label=_("Phone number"),
@@ -74,6 +80,9 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose only from the treatments shown.")},
     )
+    # A time to come (consultations.visit_choice), or a call to arrange one; rendered by
+    # templates/consultations/visit_fields.html as radio buttons grouped by day.
+    visit = forms.CharField(label=_("When would you like to come?"), required=False, max_length=40)
     # Hidden from people (see the template); bots fill it in.
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
 
@@ -210,6 +219,39 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
     def offers_treatments(self):
         return bool(self.fields["treatments"].widget.choices)
 
+    @cached_property
+    def closed_dates(self):
+        return Practice.objects.current().closed_dates
+
+    @cached_property
+    def visit_offers(self):
+        """What the form offers: [(visit type, [(day, [(value, start), …]), …], holds the choice)]."""
+        chosen, found = self.visit_chosen, []
+        for visit_type, days in visit_choice.offers(self.closed_dates):
+            times = [(day, [(visit_choice.value(visit_type, m), m) for m in moments]) for day, moments in days.items()]
+            found.append((visit_type, times, any(value == chosen for _day, pairs in times for value, _m in pairs)))
+        return found
+
+    @property
+    def visit_chosen(self):
+        """The value to show ticked: the answer sent, unless it was refused; a call by default."""
+        if self.is_bound and "visit" in self.errors:
+            return visit_choice.CALL
+        return self._answer("visit") or visit_choice.CALL
+
+    def clean_visit(self):
+        """(visit type, start) for a time still free; None for a call to arrange one."""
+        text = self.cleaned_data["visit"]
+        if text in ("", visit_choice.CALL):
+            return None
+        parsed = visit_choice.parse(text)
+        if parsed is None:
+            raise forms.ValidationError(_("Choose one of the times shown, or a call to arrange a time."))
+        visit_type = visit_choice.still_free(*parsed, self.closed_dates)
+        if visit_type is None:
+            raise forms.ValidationError(TIME_TAKEN, code="taken")
+        return visit_type, parsed[1]
+
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
@@ -275,6 +317,11 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
             self.add_error("email", _("Enter an e-mail address, or choose another way for us to contact you."))
         elif method in CALLED_OR_TEXTED and "phone" in cleaned and not phone:
             self.add_error("phone", _("Enter a phone number, or choose e-mail as the way for us to contact you."))
+        if cleaned.get("visit") and cleaned.get("onset") == Onset.LAST_3_DAYS:
+            # A face that changed in the last 3 days needs a doctor today, not a visit in weeks: no
+            # booking; the front desk calls (the form and the confirmation say so).
+            cleaned["visit"] = None
+            self.visit_declined = True
         if method == ContactMethod.EMAIL:
             # The time of day is asked only for a call or a text (the page hides it for e-mail):
             # an answer sent anyway is dropped, a garbled one too, rather than shown as an error.

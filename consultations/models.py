@@ -12,6 +12,7 @@ from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.models import Booking
 from consultations import phones
 from consultations.choices import (
     NO_MAIL_STATUSES,
@@ -168,6 +169,16 @@ class ConsultationRequest(models.Model):
     # Duplicate detection: the one-time form token (hashed) and a digest of the content.
     form_token = models.CharField(max_length=64, unique=True, editable=False)
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    # The visit the patient chose on the form, if they chose one rather than a call to arrange it.
+    booking = models.OneToOneField(
+        Booking,
+        verbose_name=_("booked visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="consultation",
+    )
 
     objects = ConsultationRequestQuerySet.as_manager()
 

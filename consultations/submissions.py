@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from booking import holding
 from client_limits import rate_limit
 from consultations import questions
 from consultations.choices import Status
@@ -27,6 +28,10 @@ LEFT_OUT_WHEN_BLANK = ("child_first_name", "child_age")
 
 class RateLimited(Exception):
     pass
+
+
+# The time chosen on the form was booked by someone else between the check and the save.
+TimeTaken = holding.TimeTaken
 
 
 class TokenUsed(Exception):
@@ -67,7 +72,8 @@ def earlier_request(token_hash, digest, now=None):
 def save(form, token_hash, digest, client_address, spam=False):
     """Store the form's request (decoded photos and owed mail included) in one transaction.
 
-    RateLimited if the client has used its requests for the window; TokenUsed if the same form,
+    RateLimited if the client has used its requests for the window; TimeTaken if the time chosen was
+    booked by someone else a moment before; TokenUsed if the same form,
     changed, won a race with this one. Otherwise the request: this one, or, when the same form sent
     at the same moment was stored first, that one (the database's unique form token decides).
     """
@@ -87,6 +93,12 @@ def save(form, token_hash, digest, client_address, spam=False):
                 consultation.form_token = token_hash
                 consultation.fingerprint = digest
                 consultation.save()
+                if visit := form.cleaned_data.get("visit"):
+                    # In this transaction: no request without its visit, no visit without its request.
+                    # TimeTaken (someone else got the time first) undoes both.
+                    visit_type, starts_at = visit
+                    consultation.booking = holding.book(visit_type, starts_at, closed_dates=form.closed_dates)
+                    consultation.save(update_fields=["booking"])
                 photo_files.save(consultation, form.prepared_photos)
                 if not spam:
                     # Same transaction: the task rows commit with the request, or neither does.

@@ -11,10 +11,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from booking import links
 from client_limits import rate_limit
 from client_limits.addresses import client_address
 from consultations import form_tokens, prefill, submissions
-from consultations.forms import ConsultationRequestForm
+from consultations.forms import TIME_TAKEN, ConsultationRequestForm
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
 
@@ -173,6 +174,12 @@ def _send(request):
         return _already_sent(request, form)
     except submissions.RateLimited:
         return _rate_limited(request)
+    except submissions.TimeTaken:
+        # Nothing was stored. The answers go back with the next free times and the same token, the
+        # photos held for it: the patient chooses again and sends.
+        form.add_error("visit", TIME_TAKEN)
+        form.hold_photos()
+        return _render_form(request, form, status=409, form_token=request.POST["form_token"])
     # Sent: the photos held for this form are in the request now, as our own copies.
     form.release_held_photos()
     if spam:
@@ -226,6 +233,9 @@ def request_received(request):
     if consultation is None:
         return redirect("consultations:request")
     context = {"consultation": consultation, "reply_by": practice_for(request).reply_by(consultation.created_at)}
+    if (booking := consultation.booking) is not None and booking.holds_its_time:
+        context["booking"] = booking
+        context.update({f"{purpose}_url": links.url(booking, purpose) for purpose in links.PURPOSES})
     return render(request, "consultations/request_received.html", context)
 
 

@@ -1,0 +1,49 @@
+"""The visit a patient may choose at the end of the form, or a call to arrange one.
+
+The times are booking's (booking.availability): for each visit type offered, the first days with
+a free time. A choice travels as "<visit type>@<start in UTC>" and is checked again when the form
+is sent (the time must still be free); the booking itself is made with the request, in its
+transaction (consultations.submissions), where the database has the last word.
+"""
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from booking.availability import openings, times_by_day
+from booking.models import VisitType
+
+CALL = "call"
+
+
+def offers(closed_dates):
+    """[(visit type, {local date: [start, …]})] for every visit type with a free time."""
+    found = []
+    for visit_type in VisitType.objects.offered():
+        days = times_by_day(visit_type, closed_dates=closed_dates)
+        if days:
+            found.append((visit_type, days))
+    return found
+
+
+def value(visit_type, moment):
+    return f"{visit_type.pk}@{moment.astimezone(UTC).strftime('%Y-%m-%dT%H:%MZ')}"
+
+
+def parse(text):
+    """(visit type id, start) from a value, or None if it is not one."""
+    pk, _at, moment = text.partition("@")
+    try:
+        return int(pk), datetime.strptime(moment, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def still_free(visit_type_id, moment, closed_dates):
+    """The visit type, if this start is free for it now; None if it is taken or was never offered."""
+    visit_type = VisitType.objects.offered().filter(pk=visit_type_id).first()
+    if visit_type is None:
+        return None
+    day = timezone.localdate(moment)
+    free = {opening.starts_at for opening in openings(visit_type, closed_dates=closed_dates, on=day)}
+    return visit_type if moment in free else None
