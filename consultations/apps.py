@@ -8,12 +8,18 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultation requests")
 
     def ready(self):
-        from consultations import checks  # noqa: F401 (registers the checks)
+        from booking.signals import booking_changed
+        from consultations import (
+            checks,  # noqa: F401 (registers the checks)
+            visit_mail,
+        )
         from consultations.groups import create_front_desk_group
         from consultations.held_photos import delete_file_of
         from consultations.photos import delete_files_of
 
         post_migrate.connect(create_front_desk_group, sender=self)
+        # The patient hears of a visit moved or cancelled (by their link or by staff), by e-mail.
+        booking_changed.connect(visit_mail.booking_changed, dispatch_uid="consultations.visit_mail")
         # However a photo row goes (a request deleted in the admin, the retention run, a cascade),
         # its files go with it.
         post_delete.connect(delete_files_of, sender=self.get_model("Photo"))

@@ -58,3 +58,45 @@ def patient_confirmation(consultation):
     if "booking" in context:
         message.attach("visit.ics", calendar.invitation_for_site(booking, practice), "text/calendar")
     return message
+
+
+def _visit_message(delivery, subject, template, invitation=True):
+    consultation, booking = delivery.request, delivery.request.booking
+    practice = Practice.objects.current()
+    context = {
+        "reference": consultation.reference,
+        "practice": practice,
+        "booking": booking,
+        "site_url": absolute_url("/"),
+        "reminder_hours": delivery.reminder_hours,
+    }
+    if booking.holds_its_time:
+        context.update({f"{purpose}_url": absolute_url(links.url(booking, purpose)) for purpose in ("move", "cancel")})
+    message = EmailMessage(
+        subject=subject % {"reference": consultation.reference},
+        body=render_to_string(template, context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[consultation.email],
+    )
+    if invitation:
+        # The same event as before: a calendar replaces it (higher SEQUENCE) or removes it (METHOD:CANCEL).
+        message.attach("visit.ics", calendar.invitation_for_site(booking, practice), "text/calendar")
+    return message
+
+
+def visit_moved(delivery):
+    return _visit_message(
+        delivery, _("Your visit has a new time (%(reference)s)"), "consultations/email/visit_moved.txt"
+    )
+
+
+def visit_cancelled(delivery):
+    return _visit_message(
+        delivery, _("Your visit is cancelled (%(reference)s)"), "consultations/email/visit_cancelled.txt"
+    )
+
+
+def visit_reminder(delivery):
+    return _visit_message(
+        delivery, _("Reminder: your visit (%(reference)s)"), "consultations/email/visit_reminder.txt", invitation=False
+    )

@@ -271,6 +271,14 @@ def claim_stale_before(now):
 class DeliveryKind(models.TextChoices):
     STAFF_NOTICE = "staff", _("staff notice")
     CONFIRMATION = "patient", _("confirmation")
+    # About the visit booked with the request (consultations/visit_mail.py).
+    VISIT_MOVED = "moved", _("visit moved")
+    VISIT_CANCELLED = "cancelled", _("visit cancelled")
+    REMINDER = "reminder", _("visit reminder")
+
+
+# Mail about one version of a booked visit: a move or cancellation makes its reminders void.
+VISIT_KINDS = (DeliveryKind.VISIT_MOVED, DeliveryKind.VISIT_CANCELLED, DeliveryKind.REMINDER)
 
 
 class Delivery(models.Model):
@@ -293,6 +301,10 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    # For mail about a booked visit: the booking's version it was owed for, and for a reminder how
+    # many hours before the visit it goes. Both 0 for the staff notice and the confirmation.
+    booking_sequence = models.PositiveIntegerField(default=0, editable=False)
+    reminder_hours = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -301,7 +313,12 @@ class Delivery(models.Model):
         verbose_name_plural = _("e-mail deliveries")
         ordering = ["kind"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "kind"], name="consultation_one_delivery_per_kind"),
+            # Never owed twice: one staff notice, one confirmation, one mail per move or cancellation,
+            # one reminder per distance before each version of the visit.
+            models.UniqueConstraint(
+                fields=["request", "kind", "booking_sequence", "reminder_hours"],
+                name="consultation_one_delivery_per_kind",
+            ),
             _choices_check("kind", DeliveryKind),
         ]
 

@@ -15,13 +15,26 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from consultations import emails
+from consultations import emails, visit_mail
 from consultations.models import Delivery
 
 logger = logging.getLogger(__name__)
 
-MESSAGES = {Delivery.Kind.STAFF_NOTICE: emails.staff_notice, Delivery.Kind.CONFIRMATION: emails.patient_confirmation}
-WHAT = {Delivery.Kind.STAFF_NOTICE: "Staff notice", Delivery.Kind.CONFIRMATION: "Patient confirmation"}
+# Each kind of mail's message, built from its delivery.
+MESSAGES = {
+    Delivery.Kind.STAFF_NOTICE: lambda delivery: emails.staff_notice(delivery.request),
+    Delivery.Kind.CONFIRMATION: lambda delivery: emails.patient_confirmation(delivery.request),
+    Delivery.Kind.VISIT_MOVED: emails.visit_moved,
+    Delivery.Kind.VISIT_CANCELLED: emails.visit_cancelled,
+    Delivery.Kind.REMINDER: emails.visit_reminder,
+}
+WHAT = {
+    Delivery.Kind.STAFF_NOTICE: "Staff notice",
+    Delivery.Kind.CONFIRMATION: "Patient confirmation",
+    Delivery.Kind.VISIT_MOVED: "Visit moved mail",
+    Delivery.Kind.VISIT_CANCELLED: "Visit cancelled mail",
+    Delivery.Kind.REMINDER: "Visit reminder",
+}
 
 
 class DeliveryFailed(Exception):
@@ -32,18 +45,24 @@ def max_attempts():
     return len(settings.CLINIC_MAIL_RETRY_DELAYS) + 1
 
 
-def _claim(request_id, kind):
+def _claim(**which):
     """The delivery, claimed for one attempt, or None when there is nothing to send now."""
     now = timezone.now()
     with transaction.atomic():
         delivery = (
             Delivery.objects.deliverable(now)
-            .select_for_update()
-            .select_related("request")
-            .filter(request_id=request_id, kind=kind)
+            # Only the delivery's row is locked (the booking is an outer join, which cannot be).
+            .select_for_update(of=("self",))
+            .select_related("request", "request__booking")
+            .filter(**which)
             .first()
         )
         if delivery is None:
+            return None
+        if not visit_mail.still_owed(delivery, now):
+            # A reminder for a visit moved, cancelled or already begun (the worker was down): it is
+            # not owed any more, and goes without a word.
+            delivery.delete()
             return None
         delivery.attempts += 1
         delivery.claimed_at = now
@@ -68,13 +87,16 @@ def _record(delivery, error=None):
 
 
 def deliver(request_id, kind):
-    delivery = _claim(request_id, kind)
+    _send(_claim(request_id=request_id, kind=kind))
+
+
+def _send(delivery):
     if delivery is None:
         return
     consultation = delivery.request
-    what = WHAT[kind]
+    what = WHAT[delivery.kind]
     try:
-        MESSAGES[kind](consultation).send()
+        MESSAGES[delivery.kind](delivery).send()
     except Exception as error:
         _record(delivery, error)
         if delivery.failed_at:
@@ -96,6 +118,12 @@ def email_patient(request_id):
     deliver(request_id, Delivery.Kind.CONFIRMATION)
 
 
+@task
+def send_visit_mail(delivery_id):
+    """Mail about the visit booked with a request: one task per delivery (there may be several of a kind)."""
+    _send(_claim(pk=delivery_id))
+
+
 TASKS = {Delivery.Kind.STAFF_NOTICE: notify_staff, Delivery.Kind.CONFIRMATION: email_patient}
 
 
@@ -110,9 +138,14 @@ def owe_notices(consultation, now=None):
             request=consultation, kind=kind, defaults={"next_attempt_at": now}
         )
         enqueue(delivery, now)
+    if consultation.booking_id is not None and consultation.email:
+        visit_mail.owe_reminders(consultation, consultation.booking, now)
 
 
 def enqueue(delivery, now):
-    TASKS[delivery.kind].enqueue(delivery.request_id)
+    if delivery.kind in TASKS:
+        TASKS[delivery.kind].enqueue(delivery.request_id)
+    else:
+        send_visit_mail.enqueue(delivery.pk)
     delivery.enqueued_at = now
     delivery.save(update_fields=["enqueued_at"])
