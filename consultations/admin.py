@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultations import audit, csv_export, front_desk_admin, phones, photo_admin, queue
+from consultations import audit, csv_export, front_desk_admin, phones, photo_admin, worklist
 from consultations.audit import search_digest
 from consultations.choices import Status
 from consultations.front_desk_admin import EarlierThanFilter, QueueChangeList, QueueFilter
@@ -168,7 +168,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return QueueChangeList
 
     def get_ordering(self, request):
-        return queue.ordering()
+        return worklist.ordering()
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -186,7 +186,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             request.kept_note = front_desk_admin.take_kept_note(request, object_id)
         elif "_savenext" in request.POST:
             # Before the save moves this request in the order (front_desk_admin.go_to_next).
-            request.next_in_queue = queue.next_in_queue(self.get_queryset(request), unquote(object_id))
+            request.next_in_queue = worklist.next_in_queue(self.get_queryset(request), unquote(object_id))
         response = super().change_view(request, object_id, form_url, extra_context)
         # A page with the request on it: the first look, or the form shown again with an error.
         audit.record_page(request, response, audit.Action.VIEW, "original")

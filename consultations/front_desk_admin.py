@@ -1,5 +1,5 @@
 """The front desk's side of the request admin: list columns, saved views, the panel on a request's
-page and its one-click outcomes. The rules themselves live in queue.py, earlier.py and outcomes.py;
+page and its one-click outcomes. The rules themselves live in worklist.py, earlier.py and outcomes.py;
 this module only shows them. ConsultationRequestAdmin (admin.py) calls it from its hooks.
 """
 
@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations import earlier, outcomes, phones, photo_admin, queue
+from consultations import earlier, outcomes, phones, photo_admin, worklist
 from consultations.choices import ContactMethod
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
@@ -52,12 +52,12 @@ def due_words(due, now=None):
 def due_html(consultation, practice, now=None, full=False):
     """When it is due in words ("Due in 2 days"), overdue in bold and red (never by color alone);
     "—" once replied to, or when the practice promises no date. `full` adds the date and time."""
-    due = queue.due_for(consultation, practice)
-    if not queue.is_awaiting_reply(consultation) or due is None:
+    due = worklist.due_for(consultation, practice)
+    if not worklist.is_awaiting_reply(consultation) or due is None:
         return "—"
     local = timezone.localtime(due)
     words = format_html('<time datetime="{}">{}</time>', local.isoformat(), due_words(due, now))
-    if queue.is_overdue(due, consultation, now):
+    if worklist.is_overdue(due, consultation, now):
         words = format_html('<span class="due-overdue"><strong>{}</strong></span>', words)
     if full:
         return format_html("{} ({})", words, formats.date_format(local, "D, N j, P"))
@@ -128,15 +128,15 @@ class QueueFilter(admin.SimpleListFilter):
         if value is None:
             return queryset
         if value == "mine":
-            return queue.open_requests(queryset).filter(assigned_to=request.user)
+            return worklist.open_requests(queryset).filter(assigned_to=request.user)
         if value == "unassigned":
-            return queue.open_requests(queryset).filter(assigned_to__isnull=True)
+            return worklist.open_requests(queryset).filter(assigned_to__isnull=True)
         if value == "due-today":
-            return queue.due_today(queryset, practice_for(request))
+            return worklist.due_today(queryset, practice_for(request))
         if value == "overdue":
-            return queue.overdue(queryset, practice_for(request))
+            return worklist.overdue(queryset, practice_for(request))
         if value == "time-sensitive":
-            return queue.time_sensitive(queryset)
+            return worklist.time_sensitive(queryset)
         raise IncorrectLookupParameters(f"Unknown saved view {value!r}.")
 
 
@@ -173,7 +173,7 @@ class EarlierThanFilter(admin.SimpleListFilter):
 
 class QueueChangeList(ChangeList):
     def get_ordering_field_columns(self):
-        # The default order is the queue's (queue.ordering), which no one column shows: marking
+        # The default order is the queue's (worklist.ordering), which no one column shows: marking
         # "received" as sorted would tell staff the list is newest first. A column staff click is
         # marked as usual.
         if ORDER_VAR not in self.params:
@@ -317,7 +317,7 @@ def outcome_view(model_admin, request, object_id):
         raise PermissionDenied
     note = request.POST.get("note", "")
     # "Then open the next request": where this one stood before the outcome moves it in the order.
-    next_pk = queue.next_in_queue(model_admin.get_queryset(request), obj.pk) if request.POST.get("next") else None
+    next_pk = worklist.next_in_queue(model_admin.get_queryset(request), obj.pk) if request.POST.get("next") else None
     try:
         consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user, note)
     except outcomes.OutcomeRefused as refused:

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from client_limits.addresses import client_address
 from consultations import form_tokens
 from consultations.models import ConsultationRequest
-from consultations.queue import due_by
+from consultations.worklist import due_by
 from practice.models import Practice
 from practice.privacy import NOTICE_VERSION
 from tests.consultation_fixtures import answers, post_data

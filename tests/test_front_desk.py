@@ -16,7 +16,7 @@ from consultations.front_desk_admin import due_words, how_to_reach_html
 from consultations.groups import FRONT_DESK
 from consultations.models import AuditEntry, ConsultationRequest, Note
 from consultations.questions import QUESTIONS
-from consultations.queue import due_by
+from consultations.worklist import due_by
 from practice.models import Practice
 from tests.consultation_fixtures import make_request
 from tests.staff_fixtures import sign_in_verified
@@ -113,7 +113,7 @@ def test_nothing_is_due_when_the_practice_promises_no_date(desk_client):
 
 
 def test_a_later_arrival_is_never_due_before_an_earlier_one():
-    # The list sorts by arrival to sort by due (consultations/queue.py): that needs this to hold.
+    # The list sorts by arrival to sort by due (consultations/worklist.py): that needs this to hold.
     # Every 20 minutes over three weeks, across weekends and the end of daylight saving time.
     practice = Practice.demo()
     start = datetime(2026, 10, 23, tzinfo=ZoneInfo("UTC"))

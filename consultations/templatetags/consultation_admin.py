@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.urls import reverse
 
-from consultations import queue
+from consultations import worklist
 from consultations.choices import Status
 from consultations.models import ConsultationRequest, Delivery
 from practice.models import practice_for
@@ -28,9 +28,9 @@ def consultation_queue(context):
     requests = ConsultationRequest.objects.all()
     return {
         "queue": {
-            "time_sensitive": queue.time_sensitive(requests).count(),
+            "time_sensitive": worklist.time_sensitive(requests).count(),
             "time_sensitive_url": f"{changelist}?queue=time-sensitive",
-            "late": queue.overdue(requests, practice_for(request)).count(),
+            "late": worklist.overdue(requests, practice_for(request)).count(),
             "late_url": f"{changelist}?queue=overdue",
             "new": new["count"],
             "oldest_new": new["oldest"],

@@ -1,4 +1,4 @@
-"""The front desk's queue: when a request is due, the order of the list, and the saved views.
+"""The front desk's worklist: when a request is due, the order of the list, and the saved views.
 
 A request is **due** by the end of the day the practice promised the patient a reply
 (Practice.reply_by: that many open days after the day it arrived, counted on the practice's open
