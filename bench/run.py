@@ -55,6 +55,7 @@ WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", 2))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
 # Forms written before the run; each is sent once (more than a run can send on a fast machine).
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", 20000))
+CSRF = []  # the CSRF token the written forms carry (write_submissions)
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -173,6 +174,7 @@ def write_submissions(env, port, paths):
         raise SystemExit(f"the form answered {status}")
     cookie = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
     csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    CSRF[:] = [csrf]
     # Form tokens are signed with the server's key: issue them with the site's own code.
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -193,7 +195,40 @@ def write_submissions(env, port, paths):
     return f"csrftoken={cookie}"
 
 
-def request_costs(port, count=40):
+def open_calendar():
+    """Three team members seeing patients every day 8:00-18:00 for a 30-minute visit type: the form
+    then offers times (the slot search runs on every form page) and submissions can book them.
+    Returns the values of every free time, earliest first, each as often as team members are free."""
+    from datetime import time as clock
+
+    from booking.models import VisitType, WeeklyHours
+    from consultations import visit_choice
+    from practice.models import TeamMember
+
+    visit = VisitType.objects.create(name="New consultation, in person", minutes=30, notice_hours=24)
+    for number in range(3):
+        member = TeamMember.objects.create(name=f"Dr. Bench {number}", role="Surgeon")
+        visit.clinicians.add(member)
+        for weekday in range(1, 8):
+            WeeklyHours.objects.create(team_member=member, weekday=weekday, starts=clock(8), ends=clock(18))
+    from booking.availability import openings
+
+    return [visit_choice.value(visit, opening.starts_at) for opening in openings(visit)]
+
+
+def write_bookings(path, times):
+    """Forms that each book one of `times` (every value once), with its own token and address."""
+    from consultations.form_tokens import issue_token
+
+    with open(path, "w") as lines:
+        for number, value in enumerate(times):
+            fields = {**ANSWERS, "message": f"Bench booking {number}", "csrfmiddlewaretoken": CSRF[0]}
+            fields.update(form_token=issue_token(), visit=value)
+            address = f"10.200.{number >> 8 & 255}.{number & 255}"
+            lines.write(f"{address}\t{urllib.parse.urlencode(fields)}\n")
+
+
+def request_costs(port, count=40, booking_times=()):
     """Queries and where the time goes for one form page and one submission, measured in this process.
 
     The same code, settings and database as the server under test, through Django's test client
@@ -221,8 +256,16 @@ def request_costs(port, count=40):
         fields = {**ANSWERS, "message": f"Cost request {number}", "form_token": issue_token()}
         return client.post("/consultation/", fields, HTTP_X_FORWARDED_FOR=f"172.16.{number >> 8 & 255}.{number & 255}")
 
+    def booking(number):
+        fields = {**ANSWERS, "message": f"Cost booking {number}", "form_token": issue_token()}
+        fields["visit"] = booking_times[-1 - number]  # from the end: wrk books from the start
+        return client.post("/consultation/", fields, HTTP_X_FORWARDED_FOR=f"172.17.{number >> 8 & 255}.{number & 255}")
+
     costs = {}
-    for name, send, expected in (("Form page", form_page, 200), ("Form submission", submission, 302)):
+    sends = [("Form page, with times", form_page, 200), ("Form submission", submission, 302)]
+    if booking_times:
+        sends.append(("Form submission booking a time", booking, 302))
+    for name, send, expected in sends:
         for number in range(5):  # warm caches and imports, as a running worker has
             send(number)
         with CaptureQueriesContext(connection) as queries:
@@ -355,7 +398,7 @@ def main():
             ("Home page", "page", "GET /"),
             ("Condition page", "page", "GET /conditions/bells-palsy/"),
             ("Treatment page", "page", "GET /treatments/botox/"),
-            ("Form page", "form", "GET /consultation/"),
+            ("Form page (with times to book)", "form", "GET /consultation/"),
         ]
         for _name, _kind, request in targets:
             status = fetch(port, request.split()[1])[0]
@@ -370,7 +413,11 @@ def main():
         ]
         forms = {run: workdir / f"forms-{run}.tsv" for run, *_ in runs}
         cookie = write_submissions(env, port, forms.values())
-        costs = request_costs(port)
+        times = open_calendar()
+        forms["bookings"] = workdir / "forms-bookings.tsv"
+        write_bookings(forms["bookings"], times[: len(times) - 60])
+        runs.append(("bookings", CONNECTIONS, SECONDS, "Form submissions booking a time"))
+        costs = request_costs(port, booking_times=times)
         stored_before = stored_requests(env)
         header = (
             f"gunicorn {WORKERS} sync workers, production settings; wrk {CONNECTIONS} connections, "

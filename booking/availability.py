@@ -6,6 +6,7 @@ on either side of a daylight-saving change) and cut into visits in UTC, so every
 it says. Three queries, whatever the horizon.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,8 +23,9 @@ class Opening:
     team_member_id: int
 
 
-def openings(visit_type, *, now=None, closed_dates=frozenset(), on=None):
-    """Every free visit of this type, earliest first; `on` (a local date) keeps one day's."""
+def openings(visit_type, *, now=None, closed_dates=frozenset(), on=None, within_days=None):
+    """Every free visit of this type, earliest first; `on` (a local date) keeps one day's, and
+    `within_days` the first that many days from the minimum notice."""
     now = now or timezone.now()
     earliest = now + timedelta(hours=visit_type.notice_hours)
     latest = now + timedelta(days=visit_type.horizon_days)
@@ -33,6 +35,8 @@ def openings(visit_type, *, now=None, closed_dates=frozenset(), on=None):
         if not first_day <= on <= last_day:
             return []
         first_day = last_day = on
+    elif within_days is not None:
+        last_day = min(last_day, first_day + timedelta(days=within_days - 1))
     members = set(visit_type.clinicians.values_list("pk", flat=True))
     if not members:
         return []
@@ -47,9 +51,13 @@ def openings(visit_type, *, now=None, closed_dates=frozenset(), on=None):
         team_member__in=members, ends_at__gt=window_start, starts_at__lt=window_end
     ):
         (extra if change.available else time_off)[change.team_member_id].append((change.starts_at, change.ends_at))
+    # Each team member's bookings by start; they never overlap, so their ends are in order too, and
+    # a visit's clash is found by bisection, not by a look at every booking.
     taken = defaultdict(list)
-    for booking in Booking.objects.holding().filter(team_member__in=members).overlapping(window_start, window_end):
-        taken[booking.team_member_id].append((booking.starts_at, booking.ends_at))
+    bookings = Booking.objects.holding().filter(team_member__in=members).overlapping(window_start, window_end)
+    for starts, ends, member in bookings.order_by("starts_at").values_list("starts_at", "ends_at", "team_member_id"):
+        taken[member].append((starts, ends))
+    taken_ends = {member: [ends for _starts, ends in spans] for member, spans in taken.items()}
 
     found = []
     length = visit_type.length
@@ -64,7 +72,9 @@ def openings(visit_type, *, now=None, closed_dates=frozenset(), on=None):
             slot = starts.astimezone(UTC)
             while slot + length <= ends:
                 end = slot + length
-                free = not any(slot < taken_end and end > taken_start for taken_start, taken_end in taken[member])
+                # The first booking ending after the slot starts is the only one that can clash.
+                index = bisect_right(taken_ends.get(member, ()), slot)
+                free = index == len(taken[member]) or taken[member][index][0] >= end
                 if free and slot >= window_start and end <= window_end:
                     found.append(Opening(slot, end, member))
                 slot = end
@@ -74,15 +84,26 @@ def openings(visit_type, *, now=None, closed_dates=frozenset(), on=None):
 def times_by_day(visit_type, *, now=None, closed_dates=frozenset(), days=6, per_day=12):
     """What a patient chooses from: the first `days` local dates with a free time, each with its
     distinct start times (whoever sees the patient), at most `per_day` of them."""
+    # A fortnight holds the first days with a free time unless the calendar is nearly full; only
+    # then is the whole horizon searched.
+    by_day = _group(openings(visit_type, now=now, closed_dates=closed_dates, within_days=14), days, per_day)
+    if len(by_day) < days:
+        by_day = _group(openings(visit_type, now=now, closed_dates=closed_dates), days, per_day)
+    return by_day
+
+
+def _group(found, days, per_day):
+    zone = timezone.get_current_timezone()
     by_day = {}
-    for opening in openings(visit_type, now=now, closed_dates=closed_dates):
-        local = timezone.localtime(opening.starts_at)
-        day = by_day.setdefault(local.date(), [])
-        if len(by_day) > days:
-            del by_day[local.date()]
-            break
-        if len(day) < per_day and (not day or day[-1] != opening.starts_at):
-            day.append(opening.starts_at)
+    for opening in found:
+        day = opening.starts_at.astimezone(zone).date()
+        if day not in by_day:
+            if len(by_day) == days:
+                break
+            by_day[day] = []
+        times = by_day[day]
+        if len(times) < per_day and (not times or times[-1] != opening.starts_at):
+            times.append(opening.starts_at)
     return by_day
 
 

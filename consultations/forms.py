@@ -1,6 +1,8 @@
 import phonenumbers
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -225,11 +227,28 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
 
     @cached_property
     def visit_offers(self):
-        """What the form offers: [(visit type, [(day, [(value, start), …]), …], holds the choice)]."""
+        """What the form offers, ready to show: [(visit type, [(day, [radio, …]), …], holds the choice)],
+        each radio a dict of its value, id, label ("9:30 a.m. Eastern") and whether it is ticked."""
         chosen, found = self.visit_chosen, []
+        zone = visit_choice.zone_name()
         for visit_type, days in visit_choice.offers(self.closed_dates):
-            times = [(day, [(visit_choice.value(visit_type, m), m) for m in moments]) for day, moments in days.items()]
-            found.append((visit_type, times, any(value == chosen for _day, pairs in times for value, _m in pairs)))
+            times, holds_choice = [], False
+            for number, (day, moments) in enumerate(days.items(), 1):
+                radios = []
+                for index, moment in enumerate(moments, 1):
+                    value = visit_choice.value(visit_type, moment)
+                    label = f"{date_format(timezone.localtime(moment), 'g:i a')} {zone}"
+                    radios.append(
+                        {
+                            "value": value,
+                            "id": f"visit-{visit_type.pk}-{number}-{index}",
+                            "label": label,
+                            "checked": value == chosen,
+                        }
+                    )
+                    holds_choice = holds_choice or value == chosen
+                times.append((date_format(day, "l, F j"), radios))
+            found.append((visit_type, times, holds_choice))
         return found
 
     @property

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from booking.availability import openings, times_by_day
 from booking.models import VisitType
+from booking.templatetags.booking_times import ZONE_NAMES
 
 CALL = "call"
 
@@ -24,6 +25,12 @@ def offers(closed_dates):
         if days:
             found.append((visit_type, days))
     return found
+
+
+def zone_name():
+    """The practice's time zone as patients say it ("Eastern"), for the times the form shows."""
+    zone = timezone.get_current_timezone()
+    return str(ZONE_NAMES.get(str(zone)) or timezone.localtime(timezone.now(), zone).strftime("%Z"))
 
 
 def value(visit_type, moment):
