@@ -5,6 +5,7 @@ button press. Never cached, never indexed; the link's token is the only thing in
 """
 
 from datetime import timedelta
+from functools import wraps
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -27,14 +28,27 @@ def _refused(request):
     return render(request, "booking/link_refused.html", status=404)
 
 
-@never_cache
-def cancel(request, token):
-    practice = practice_for(request)
-    try:
-        booking = links.booking_for(token, "cancel")
-    except links.LinkRefused:
-        return _refused(request)
-    too_late = _too_late(booking, practice)
+def from_link(purpose):
+    """A view reached by a link for `purpose`: called with the booking it names, the practice, and
+    whether the visit is inside the cut-off; a refused link gets the "no longer works" page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, token):
+            practice = practice_for(request)
+            try:
+                booking = links.booking_for(token, purpose)
+            except links.LinkRefused:
+                return _refused(request)
+            return view(request, token, booking, practice, _too_late(booking, practice))
+
+        return never_cache(wrapper)
+
+    return decorator
+
+
+@from_link("cancel")
+def cancel(request, token, booking, practice, too_late):
     if request.method == "POST" and not too_late:
         with transaction.atomic():
             try:
@@ -63,14 +77,8 @@ def cancelled(request):
     return render(request, "booking/cancelled.html")
 
 
-@never_cache
-def move(request, token):
-    practice = practice_for(request)
-    try:
-        booking = links.booking_for(token, "move")
-    except links.LinkRefused:
-        return _refused(request)
-    too_late = _too_late(booking, practice)
+@from_link("move")
+def move(request, token, booking, practice, too_late):
     error = ""
     if request.method == "POST" and not too_late:
         chosen = parse_datetime(request.POST.get("starts_at", ""))
