@@ -6,9 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
-# pytest-xdist processes for the test suite, each with its own database, ports, cache prefix and
+# pytest-xdist processes for the test suite (three keep 2 cores busy while browser tests wait), each with its own database, ports, cache prefix and
 # files (clinic_site/test_settings.py); TEST_WORKERS=0 runs it in one process.
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 # Production-like configuration used by `check --deploy` in `make test` (no real secret).
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
