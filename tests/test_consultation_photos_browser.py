@@ -171,6 +171,9 @@ def native_text_fits(page, selector):
 def test_the_photo_controls_text_fits_a_320_px_screen_and_works_by_keyboard(browser, live_server, axe):
     context = browser.new_context(viewport={"width": 320, "height": 568})
     page = context.new_page()
+    # File choosers intercepted from the start: turned on only at the key press, the interception
+    # can come after Chromium has already answered the press (the test failed 2 runs in 5 so).
+    page.on("filechooser", lambda chooser: None)
     page.goto(live_server.url + "/consultation/")
     native = page.get_by_label("A big smile", exact=True)
     name = page.locator("#div_id_photo_smile .photo-input__name")
