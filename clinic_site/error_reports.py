@@ -4,9 +4,14 @@ A report leaves the server by e-mail, so it says where the code failed and on wh
 nothing a patient or a staff member sent: every request, not only the views marked
 `sensitive_post_parameters`, has its posted values, uploaded file names, query string, cookies and
 headers other than a few harmless ones left out. The exception's message is left out too: a
-database error quotes the row it refused and a ValueError the text it could not read. The full
-traceback, message included, stays in the server's own log (journalctl), which never leaves it.
+database error quotes the row it refused and a ValueError the text it could not read.
+
+The server's own log (journalctl) is kept by the same rule: PatientSafeFormatter writes a logged
+exception's type and stack, never its message or notes, for the same reasons.
 """
+
+import logging
+import traceback
 
 from django.conf import settings
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -93,3 +98,24 @@ class PatientSafeExceptionReporter(ExceptionReporter):
         request_id = getattr(self.request, "request_id", None)
         text = super().get_traceback_text()
         return f"Request ID: {request_id}\n{text}" if request_id else text
+
+
+class PatientSafeFormatter(logging.Formatter):
+    """The log's formatter (LOGGING): a traceback's frames and each exception's type, with the
+    messages of the exception and of those chained to it left out."""
+
+    def formatException(self, exc_info):
+        chain, seen, exception = [], set(), exc_info[1]
+        while exception is not None and id(exception) not in seen:
+            seen.add(id(exception))
+            chain.append(exception)
+            exception = exception.__cause__ or (None if exception.__suppress_context__ else exception.__context__)
+        parts = []
+        for exception in reversed(chain):
+            if parts:
+                parts.append("\nThe exception above led to this one:\n\n")
+            kind = type(exception)
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(exception.__traceback__))
+            parts.append(f"{kind.__module__}.{kind.__qualname__}: {LEFT_OUT}\n")
+        return "".join(parts).rstrip("\n")

@@ -359,7 +359,9 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic_site.error_reports.PatientSafeExcept
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tracebacks without the exception's message, which may quote what a patient sent.
+    "formatters": {"patient_safe": {"()": "clinic_site.error_reports.PatientSafeFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "patient_safe"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 

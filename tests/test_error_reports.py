@@ -1,6 +1,8 @@
 """Server errors reach the people who run the site (ADMINS mail) without a patient's detail; every
 response carries a request id that the access log and the report share."""
 
+import io
+import logging
 import re
 import urllib.request
 
@@ -61,6 +63,28 @@ def test_a_failed_submission_is_reported_to_admins_without_patient_detail(client
     for leak in LEAKS:
         assert leak not in body, leak
     assert "?" not in re.search(r"Request URL: (\S+)", body)[1]
+
+
+def test_the_server_log_has_the_traceback_without_patient_detail(client, content, failing_save, admins):
+    """The log (journalctl) keeps where it failed, never what the exception quoted."""
+    [console] = [handler for handler in logging.getLogger().handlers if type(handler) is logging.StreamHandler]
+    logged = io.StringIO()
+    stream = console.setStream(logged)
+    try:
+        client.raise_request_exception = False
+        data = {**post_data(**MARKERS), "photo_smile": upload("Vexillmarker Oumbrette smile.jpg", plain_jpeg())}
+        response = client.post(f"{URL}?q=querymarker", data)
+    finally:
+        console.setStream(stream)
+
+    assert response.status_code == 500
+    text = logged.getvalue()
+    assert "Internal Server Error: /consultation/" in text
+    assert "Traceback (most recent call last):" in text
+    assert 'consultations/submissions.py", line' in text
+    assert "django.db.utils.DataError: [left out: may hold patient data]" in text
+    for leak in LEAKS:
+        assert leak not in text, leak
 
 
 def test_every_response_carries_a_request_id(client, db):
