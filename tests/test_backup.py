@@ -120,7 +120,10 @@ def test_the_drill_brings_back_every_request_photo_booking_audit_entry_and_page(
     shutil.copytree(directory, damaged)
     with open(damaged / "database.dump", "r+b") as dump:
         dump.seek(200)
-        dump.write(b"\0\0\0\0")
+        # Every bit of four bytes flipped: writing zeros changes nothing where the dump has zeros already.
+        flipped = bytes(byte ^ 0xFF for byte in dump.read(4))
+        dump.seek(200)
+        dump.write(flipped)
     refused = restore(damaged, empty_database, tmp_path / "damaged-stores")
     assert refused.returncode != 0 and "SHA-256 differs" in refused.stderr
     assert os.listdir(tmp_path / "backups") == [directory.name]
