@@ -5,6 +5,8 @@ import os
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,10 +25,11 @@ from consultations.storage import photo_storage
 from practice.models import PublicImage
 from stored_files.models import StoredFile
 from stored_files.storage import DatabaseStorage, PrivateDatabaseStorage
-from tests.consultation_fixtures import make_request, post_data
+from tests.consultation_fixtures import FormClient, answers, make_request, post_data
 from tests.file_store_fixtures import DATABASE_STORES
 from tests.pages import anonymous_client
 from tests.photo_fixtures import camera_jpeg, plain_jpeg, upload
+from tests.servers import database_env, free_port, start_gunicorn, stop
 from tests.staff_fixtures import sign_in_verified
 from tests.test_consultation_photos import URL, photo_urls, staff, stored_photo
 from tests.test_public_images import IMMUTABLE, png
@@ -294,3 +297,56 @@ def test_an_image_uploaded_in_the_admin_is_kept_in_the_database_and_served_immut
     # A photo's name under /images/ is a 404, even when it looks like a rendition's.
     PRIVATE.save("0123456789abcdef0123-640w.jpg", ContentFile(plain_jpeg()))
     assert client.get("/images/0123456789abcdef0123-640w.jpg").status_code == 404
+
+
+# Two servers, as deployed: what one stores, the other serves.
+
+
+@pytest.fixture
+def two_servers(live_content):
+    environment = database_env(CLINIC_FILE_STORE="database", CLINIC_CONSULTATION_MIN_FILL_SECONDS="0")
+    ports = [free_port(), free_port()]
+    processes = []
+    try:
+        for port in ports:
+            processes.append(start_gunicorn(port, environment))
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for process in processes:
+            stop(process)
+
+
+def fetch(url, session=None):
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"} if session else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_a_photo_sent_to_one_server_is_opened_by_staff_on_the_other_and_images_too(two_servers):
+    first, second = two_servers
+    status, location, _body = FormClient(first).submit(answers(), files={"photo_smile": ("face.jpg", camera_jpeg())})
+    assert (status, location) == (302, "/consultation/received/")
+    photo = Photo.objects.get()
+    row = StoredFile.objects.get(store="patient_photos", name=photo.image.name)
+    assert not on_disk(photo.image.name)
+
+    url = second + photo_urls(photo)[0]
+    assert fetch(url)[0] == 404  # anonymous
+    half = Client()
+    half.force_login(staff("half", FRONT_DESK))
+    assert fetch(url, half.cookies[settings.SESSION_COOKIE_NAME].value)[0] == 404  # a password, no code yet
+    desk = sign_in_verified(Client(), staff("desk", FRONT_DESK))
+    status, headers, body = fetch(url, desk.cookies[settings.SESSION_COOKIE_NAME].value)
+    assert (status, headers["Cache-Control"], headers["Content-Type"]) == (200, "private, no-store", "image/jpeg")
+    assert body == bytes(row.content)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.PHOTO, username="desk").count() == 1
+
+    # A rendition the first server wrote (here, this process) is served by the second.
+    name = PUBLIC.save("0123456789abcdef0123-640w.jpg", ContentFile(plain_jpeg()))
+    status, headers, body = fetch(f"{second}/images/{name}")
+    assert (status, headers["Cache-Control"], headers["Content-Type"]) == (200, IMMUTABLE, "image/jpeg")
+    assert body == plain_jpeg()
+    assert fetch(f"{second}/images/{photo.image.name}")[0] == 404
