@@ -158,6 +158,11 @@ def test_the_drill_brings_back_every_request_photo_booking_audit_entry_and_page(
     # Never over data: a second restore into the same database is refused, and so is a damaged backup.
     again = restore(directory, empty_database, tmp_path / "again", file_store)
     assert again.returncode != 0 and "is not empty" in again.stderr
+    if file_store == "disk":  # an empty database, but a photo directory with a file in it
+        (tmp_path / "full" / "restored-photos").mkdir(parents=True)
+        (tmp_path / "full" / "restored-photos" / "face.jpg").write_bytes(b"someone's photo")
+        full = restore(directory, _new_database(empty_database), tmp_path / "full")
+        assert full.returncode != 0 and "the file store 'patient_photos' is not empty" in full.stderr
     damaged = tmp_path / "damaged"
     shutil.copytree(directory, damaged)
     with open(damaged / "database.dump", "r+b") as dump:
