@@ -99,7 +99,8 @@ restore: $(VENV)/.installed-run
 	$(PY) manage.py restore "$(BACKUP)"
 
 serve: $(VENV)/.installed-run
-	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL CLINIC_PHOTO_ROOT; do \
+	@for name in DJANGO_SECRET_KEY CLINIC_SITE_URL CLINIC_STAFF_EMAILS DEFAULT_FROM_EMAIL CLINIC_EMAIL_URL \
+		$$(test "$$CLINIC_FILE_STORE" = database || echo CLINIC_PHOTO_ROOT); do \
 		test -n "$${!name}" || { echo "Set $$name (README, Configuration, lists every variable)."; exit 1; }; done
 	export DJANGO_DEBUG=false DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}; \

@@ -4,11 +4,17 @@
                                  table held, so a restore can be checked, not trusted
     <directory>/database.dump   pg_dump --format=custom: one consistent snapshot
     <directory>/files.tar       every file of the stores listed in STORES, read through Django's
-                                 storage API (a directory on disk or a bucket alike)
+                                 storage API (a directory on disk or a bucket alike), except the
+                                 stores kept in the database (CLINIC_FILE_STORE=database): their
+                                 files are rows of the dump already, and are restored with it once
 
 The database is dumped first and the files read after, so every file a row of the dump names is in
 the archive (a file added meanwhile is an orphan, which the daily clean-up deletes). The directory is
 readable by its owner only: it holds patients' requests and photos.
+
+A backup may be restored into stores of the other kind: files from the archive are saved through
+whatever storage the site now has (disk to database, to move to several servers), and files the
+dump holds are written out to a store on disk (database to disk, back to one server).
 """
 
 import hashlib
@@ -27,9 +33,14 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
+from stored_files.models import StoredFile
+from stored_files.storage import DatabaseStorage
+
 # The stores whose files a restore needs: patients' photos and the public images' renditions.
 STORES = ("patient_photos", "public_images")
 MANIFEST, DATABASE, FILES = "manifest.json", "database.dump", "files.tar"
+# Where a backup holds a store's files (the manifest's "stores"): in the archive, or in the dump.
+IN_ARCHIVE, IN_DATABASE = FILES, "database"
 
 
 class BackupError(Exception):
@@ -66,6 +77,11 @@ def row_counts():
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
 
 
+def in_database(store):
+    """Whether the store's files are rows of the site's database (stored_files)."""
+    return isinstance(storages[store], DatabaseStorage)
+
+
 def _stored_names(storage, directory=""):
     try:
         subdirectories, files = storage.listdir(directory)
@@ -92,6 +108,9 @@ def write(directory):
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=False)
         counts = row_counts()
+        kept = {store: IN_DATABASE if in_database(store) else IN_ARCHIVE for store in STORES}
+        # Those in the dump, counted now as the rows are (the dump follows at once).
+        files = StoredFile.objects.filter(store__in=[store for store in STORES if kept[store] == IN_DATABASE]).count()
         _run(
             "pg_dump",
             "--format=custom",
@@ -100,9 +119,8 @@ def write(directory):
             f"--file={directory / DATABASE}",
             f"--dbname={database_url()}",
         )
-        files = 0
         with tarfile.open(directory / FILES, "w") as archive:
-            for store in STORES:
+            for store in (store for store in STORES if kept[store] == IN_ARCHIVE):
                 storage = storages[store]
                 for name in _stored_names(storage):
                     with storage.open(name, "rb") as stream:
@@ -116,6 +134,7 @@ def write(directory):
             "release": settings.CLINIC_RELEASE,
             "sha256": {part: _digest(directory / part) for part in (DATABASE, FILES)},
             "files": files,
+            "stores": kept,
             "rows": counts,
         }
         (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
@@ -145,7 +164,8 @@ def restore(directory):
         raise BackupError(
             f"the database {connection.settings_dict['NAME']} is not empty: restore into a new, empty database"
         )
-    for store in STORES:
+    # A store in the database is as empty as the database, checked above.
+    for store in (store for store in STORES if not in_database(store)):
         if any(True for _name in _stored_names(storages[store])):
             raise BackupError(f"the file store {store!r} is not empty: restore into empty stores")
     _run(
@@ -156,6 +176,13 @@ def restore(directory):
         f"--dbname={database_url()}",
         str(directory / DATABASE),
     )
+    # Checked before any file is put back: files saved into a store in the database add rows.
+    restored = row_counts()
+    differing = {
+        label: (count, restored.get(label)) for label, count in manifest["rows"].items() if restored.get(label) != count
+    }
+    if differing:
+        raise BackupError(f"rows restored differ from the backup's (table: backup, restored): {differing}")
     with tarfile.open(directory / FILES) as archive:
         for member in archive.getmembers():
             if not member.isfile():
@@ -163,13 +190,18 @@ def restore(directory):
             store, name = member.name.split("/", 1)
             if store not in STORES or ".." in Path(name).parts:
                 raise BackupError(f"{member.name} is not a file this site stores")
-            saved = storages[store].save(name, ContentFile(archive.extractfile(member).read()))
-            if saved != name:
-                raise BackupError(f"{member.name} was stored as {saved}")
-    restored = row_counts()
-    differing = {
-        label: (count, restored.get(label)) for label, count in manifest["rows"].items() if restored.get(label) != count
-    }
-    if differing:
-        raise BackupError(f"rows restored differ from the backup's (table: backup, restored): {differing}")
+            _put_back(store, name, archive.extractfile(member).read())
+    # Files the dump brought back for a store the site now keeps on disk: written out, then dropped
+    # from the table, so that each file is in one place.
+    for store, kept in manifest.get("stores", {}).items():
+        if kept == IN_DATABASE and not in_database(store):
+            for row in StoredFile.objects.filter(store=store).iterator(chunk_size=20):
+                _put_back(store, row.name, bytes(row.content))
+            StoredFile.objects.filter(store=store).delete()
     return manifest
+
+
+def _put_back(store, name, data):
+    saved = storages[store].save(name, ContentFile(data))
+    if saved != name:
+        raise BackupError(f"{store}/{name} was stored as {saved}")

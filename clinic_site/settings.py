@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     # (tests/test_architecture.py holds the order): infrastructure, the practice, the shared base,
     # the content apps, and the apps that work with patients' requests and staff.
     "clinic_site",
+    "stored_files",
     "client_limits",
     "page_cache",
     "practice",
@@ -254,14 +255,27 @@ if not (CLINIC_PUBLIC_IMAGES_URL.startswith("/") and CLINIC_PUBLIC_IMAGES_URL.en
     raise ImproperlyConfigured(
         "CLINIC_PUBLIC_IMAGES_URL must be a path on this site such as /images/ (images stay same-origin)."
     )
-PUBLIC_IMAGES_STORAGE = {
-    "BACKEND": os.environ.get("CLINIC_PUBLIC_IMAGES_STORAGE", "django.core.files.storage.FileSystemStorage"),
-    "OPTIONS": env_json("CLINIC_PUBLIC_IMAGES_OPTIONS")
-    or {
-        "location": os.environ.get("CLINIC_PUBLIC_IMAGES_ROOT", str(BASE_DIR / "public_images")),
-        "base_url": CLINIC_PUBLIC_IMAGES_URL,
-    },
-}
+# Where patients' photos and the public images' renditions are kept: "disk", directories of this
+# server (one server), or "database", rows in PostgreSQL that every server reads (stored_files).
+CLINIC_FILE_STORE = os.environ.get("CLINIC_FILE_STORE") or "disk"
+if CLINIC_FILE_STORE not in ("disk", "database"):
+    raise ImproperlyConfigured(
+        f"CLINIC_FILE_STORE must be disk (one server) or database (several servers), not {CLINIC_FILE_STORE!r}."
+    )
+if CLINIC_FILE_STORE == "database" and not os.environ.get("CLINIC_PUBLIC_IMAGES_STORAGE"):
+    PUBLIC_IMAGES_STORAGE = {
+        "BACKEND": "stored_files.storage.DatabaseStorage",
+        "OPTIONS": {"store": "public_images", "base_url": CLINIC_PUBLIC_IMAGES_URL},
+    }
+else:  # on disk, or in a backend of its own (e.g. object storage)
+    PUBLIC_IMAGES_STORAGE = {
+        "BACKEND": os.environ.get("CLINIC_PUBLIC_IMAGES_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json("CLINIC_PUBLIC_IMAGES_OPTIONS")
+        or {
+            "location": os.environ.get("CLINIC_PUBLIC_IMAGES_ROOT", str(BASE_DIR / "public_images")),
+            "base_url": CLINIC_PUBLIC_IMAGES_URL,
+        },
+    }
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -273,21 +287,30 @@ STORAGES = {
     "public_images": PUBLIC_IMAGES_STORAGE,
 }
 
-# Patients' photos (consultations.photos): a private directory, outside STATIC_ROOT and any URL the
-# site or a web server publishes. Only staff read them, through a view that checks and records it.
-if DEBUG:
-    CLINIC_PHOTO_ROOT = Path(os.environ.get("CLINIC_PHOTO_ROOT") or BASE_DIR / "private" / "patient-photos").resolve()
+# Patients' photos (consultations.photos): in a store without URLs, on disk a private directory outside
+# STATIC_ROOT and anything a web server publishes. Only staff read them, through a view that checks
+# and records it. CLINIC_PHOTO_ROOT is that directory (None when photos are in the database).
+if CLINIC_FILE_STORE == "database":
+    CLINIC_PHOTO_ROOT = None
+    STORAGES["patient_photos"] = {
+        "BACKEND": "stored_files.storage.PrivateDatabaseStorage",
+        "OPTIONS": {"store": "patient_photos"},
+    }
 else:
-    CLINIC_PHOTO_ROOT = Path(required("CLINIC_PHOTO_ROOT")).resolve()
-STORAGES["patient_photos"] = {
-    # A FileSystemStorage without url(): the plain one would build one from MEDIA_URL.
-    "BACKEND": "consultations.storage.PrivateFileSystemStorage",
-    "OPTIONS": {
-        "location": CLINIC_PHOTO_ROOT,
-        "file_permissions_mode": 0o600,
-        "directory_permissions_mode": 0o700,
-    },
-}
+    if DEBUG:
+        CLINIC_PHOTO_ROOT = Path(os.environ.get("CLINIC_PHOTO_ROOT") or BASE_DIR / "private" / "patient-photos")
+    else:
+        CLINIC_PHOTO_ROOT = Path(required("CLINIC_PHOTO_ROOT"))
+    CLINIC_PHOTO_ROOT = CLINIC_PHOTO_ROOT.resolve()
+    STORAGES["patient_photos"] = {
+        # A FileSystemStorage without url(): the plain one would build one from MEDIA_URL.
+        "BACKEND": "consultations.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": CLINIC_PHOTO_ROOT,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
 # At most this many bytes and pixels per photo; the stored copy's long edge is at most CLINIC_PHOTO_LONG_EDGE.
 CLINIC_PHOTO_MAX_BYTES = int(os.environ.get("CLINIC_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 CLINIC_PHOTO_MAX_PIXELS = int(os.environ.get("CLINIC_PHOTO_MAX_PIXELS", 40_000_000))

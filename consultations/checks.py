@@ -23,6 +23,8 @@ def staff_recipients(app_configs, **kwargs):
 @register()
 def photos_stay_private(app_configs, **kwargs):
     """Patients' photos must never be in, or hold, a directory the site or a web server publishes."""
+    if settings.CLINIC_PHOTO_ROOT is None:
+        return []  # kept in the database (CLINIC_FILE_STORE=database): no directory to publish
     root = Path(settings.CLINIC_PHOTO_ROOT).resolve()
     public = [settings.STATIC_ROOT, *settings.STATICFILES_DIRS, settings.MEDIA_ROOT]
     # Every other file store too (default uploads, public images...): none of them is private.

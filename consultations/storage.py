@@ -1,4 +1,8 @@
-"""Where patients' photos are kept: STORAGES["patient_photos"], a store with no public URL."""
+"""Where patients' photos are kept: STORAGES["patient_photos"], a store with no public URL.
+
+On disk, PrivateFileSystemStorage below; in the database (CLINIC_FILE_STORE=database),
+stored_files.storage.PrivateDatabaseStorage. The site reaches either through photo_storage() only.
+"""
 
 from django.core.files.storage import FileSystemStorage, storages
 

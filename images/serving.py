@@ -1,8 +1,9 @@
 """Serves the renditions of public images at CLINIC_PUBLIC_IMAGES_URL, as whitenoise serves static files.
 
 Only files that exist in the "public_images" storage are served, whatever that storage is (local
-disk by default, object storage when configured). Their names are content hashes, so a name always
-means the same bytes: browsers and any CDN in front may keep them for a year without asking again.
+disk by default, the database with CLINIC_FILE_STORE=database, object storage when configured).
+Their names are content hashes, so a name always means the same bytes: browsers and any CDN in
+front may keep them for a year without asking again.
 A middleware rather than a view, so that these requests skip sessions, CSRF and the rest, and no
 response is ever made personal (no cookie, no Vary) while it says it may be shared.
 """

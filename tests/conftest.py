@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from page_cache.cache import invalidate_pages
+from tests.file_store_fixtures import DATABASE_STORES
 from tests.staff_fixtures import sign_in_verified
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
@@ -33,7 +34,7 @@ def photo_store_of_this_run():
     from django.conf import settings
 
     yield
-    if os.path.basename(settings.CLINIC_PHOTO_ROOT).startswith("clinic-test-photos-"):
+    if settings.CLINIC_PHOTO_ROOT and os.path.basename(settings.CLINIC_PHOTO_ROOT).startswith("clinic-test-photos-"):
         shutil.rmtree(settings.CLINIC_PHOTO_ROOT, ignore_errors=True)
 
 
@@ -204,3 +205,30 @@ def public_images_directory():
     """The run's own directory for image renditions (clinic_site.test_settings), removed at the end."""
     yield
     shutil.rmtree(os.environ["CLINIC_PUBLIC_IMAGES_ROOT"], ignore_errors=True)
+
+
+@pytest.fixture
+def database_file_store(settings):
+    """Both stores in the database, as a server started with CLINIC_FILE_STORE=database has them.
+
+    A FileField evaluates its storage callable once, when its model is defined: the photo fields are
+    pointed at the database store for the test, and back afterwards.
+    """
+    from django.apps import apps
+
+    from consultations.storage import photo_storage
+
+    settings.CLINIC_FILE_STORE = "database"
+    settings.STORAGES = {**settings.STORAGES, **DATABASE_STORES}
+    fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.fields
+        if getattr(field, "_storage_callable", None) is photo_storage
+    ]
+    before = [field.storage for field in fields]
+    for field in fields:
+        field.storage = photo_storage()
+    yield
+    for field, storage in zip(fields, before, strict=True):
+        field.storage = storage

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # From the bottom up. Packages in one tuple are peers and may not use each other.
 LAYERS = (
-    # Infrastructure: image checks, renditions and serving; the page cache; client addresses and limits.
+    # Infrastructure: files kept in the database; image checks, renditions and serving; the page
+    # cache; client addresses and limits.
+    ("stored_files",),
     ("images", "page_cache", "client_limits"),
     ("practice",),  # the practice's own content and pages
     ("triage", "booking"),  # the urgent-care table every page asks; the scheduling core
