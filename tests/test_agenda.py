@@ -152,6 +152,19 @@ def test_a_visit_not_yet_begun_cannot_be_marked_missed(clinic, desk):
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.VISIT).exists()
 
 
+def test_a_visit_on_a_later_day_cannot_be_marked_arrived(clinic, desk):
+    doctor, _nurse, visit = clinic
+    booking = book(doctor, visit, at(timezone.localdate() + timedelta(days=1), 9))
+    day = {"day": timezone.localdate(booking.starts_at).isoformat()}
+    assert re.findall(r'name="status" value="(\w+)"', visit_row(desk.get(AGENDA, day).content.decode(), booking)) == [
+        "confirmed"
+    ]
+    desk.post(mark_url(booking), {"status": "arrived"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+    assert "the patient cannot have arrived for it yet" in desk.get(AGENDA).content.decode()
+
+
 def test_a_cancelled_visit_cannot_be_marked_back(clinic, desk):
     doctor, _nurse, visit = clinic
     booking = book(doctor, visit, timezone.now() - timedelta(hours=1), status=BookingStatus.CANCELLED_BY_PATIENT)
