@@ -18,6 +18,7 @@ from booking.models import Booking
 from consultations import visit_choice
 from consultations.groups import FRONT_DESK
 from consultations.models import ConsultationRequest
+from practice.models import Practice
 from tests.consultation_fixtures import make_request, smtp  # noqa: F401 (smtp is a fixture)
 from tests.staff_fixtures import sign_in_in_browser
 from tests.test_booking_form import clinic
@@ -78,7 +79,8 @@ def test_a_patient_books_moves_and_cancels_by_the_links_and_the_times_come_back(
     smtp,  # noqa: F811
 ):
     visit = open_form
-    (first_day, first_times), *_ = visit_choice.offers(frozenset())[0][1].items()
+    closed = Practice.objects.current().closed_dates  # as the pages offer times
+    (first_day, first_times), *_ = visit_choice.offers(closed)[0][1].items()
     chosen = first_times[0]
 
     # The form, with a time chosen.
@@ -106,7 +108,7 @@ def test_a_patient_books_moves_and_cancels_by_the_links_and_the_times_come_back(
 
     # Another time, by the link.
     page.goto(link(text, "move", live_server))
-    later = [moment for moments in times_by_day(visit).values() for moment in moments if moment != chosen][1]
+    later = [moment for moments in times_by_day(visit, closed_dates=closed).values() for moment in moments if moment != chosen][1]
     page.check(f'input[name="starts_at"][value="{later.isoformat()}"]')
     page.get_by_role("button", name="Move my visit to this time").click()
     page.wait_for_load_state()
@@ -176,5 +178,10 @@ def test_the_desk_marks_arrivals_on_the_agenda_by_keyboard_at_1280(page, live_se
     assert "Arrived" in page.locator(f"#visit-{booking.pk} .agenda-status").inner_text()
     booking.refresh_from_db()
     assert booking.status == "arrived"
+    assert axe(page) == []
+    page.get_by_role("link", name="Show the week").click()
+    page.wait_for_url("**view=week**")
+    assert "Ada Arriving" in page.locator(f"#visit-{booking.pk}").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert axe(page) == []
     assert page.evaluate("window.__violations") == []
