@@ -129,8 +129,8 @@ def test_a_patient_books_moves_and_cancels_by_the_links_and_the_times_come_back(
     assert mail_to_patient(smtp, "cancelled") is not None
 
     # Both times are offered again.
-    offered = offered_on_the_form(page, live_server)
-    assert {visit_choice.value(visit, chosen), visit_choice.value(visit, later)} <= offered
+    on_the_form = offered_on_the_form(page, live_server)
+    assert {visit_choice.value(visit, chosen), visit_choice.value(visit, later)} <= on_the_form
     assert first_day == timezone.localdate(chosen)
 
 
