@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.attendance import too_early
 from booking.models import HOLDING, Booking, HoursChange, VisitType, WeeklyHours
-from booking.signals import booking_changed
+from booking.signals import booking_changed, staff_changed
 
 
 @admin.register(VisitType)
@@ -43,6 +44,11 @@ class BookingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         visit_type, starts_at, member = cleaned.get("visit_type"), cleaned.get("starts_at"), cleaned.get("team_member")
+        early = (
+            starts_at and "status" in self.changed_data and too_early(cleaned.get("status"), starts_at, timezone.now())
+        )
+        if early:
+            raise forms.ValidationError(early)
         if visit_type and starts_at and member and cleaned.get("status") in HOLDING:
             ends_at = starts_at + visit_type.length
             clash = Booking.objects.holding().filter(team_member=member).overlapping(starts_at, ends_at)
@@ -70,6 +76,8 @@ class BookingAdmin(admin.ModelAdmin):
         if moved or cancelled:
             obj.sequence += 1
         super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            staff_changed.send(Booking, booking=obj, user=request.user, fields=list(form.changed_data))
         if moved or cancelled:
             what = "cancelled" if cancelled else "moved"
             transaction.on_commit(lambda: booking_changed.send(Booking, booking=obj, change=what, by="practice"))

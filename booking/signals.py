@@ -2,8 +2,12 @@
 
 `booking_changed` is sent (after the change is committed) with `booking`, `change` ("moved" or
 "cancelled") and `by` ("patient" or "practice"); the consultations app mails the patient.
+
+`staff_changed` is sent when a staff member saved a booking in the admin, with `booking`, `user`
+and `fields` (the names of the fields changed); the consultations app puts it on the audit trail.
 """
 
 from django.dispatch import Signal
 
 booking_changed = Signal()
+staff_changed = Signal()

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultations import audit, csv_export, front_desk_admin, phones, photo_admin, worklist
+from consultations import agenda, audit, csv_export, front_desk_admin, phones, photo_admin, worklist
 from consultations.audit import search_digest
 from consultations.choices import Status
 from consultations.front_desk_admin import EarlierThanFilter, QueueChangeList, QueueFilter
@@ -103,7 +103,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     (photo_admin.py). No mixin order to get right."""
 
     class Media:
-        css = {"all": ["consultations/front-desk.css", "css/admin-photos.css"]}
+        css = {"all": ["consultations/front-desk.css", "consultations/agenda.css", "css/admin-photos.css"]}
 
     # A request has no page on the public site.
     view_on_site = False
@@ -116,6 +116,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "due",
         "received",
         "status_and_mail",
+        "visit",
         "name_and_earlier",
         "how_to_reach",
         "concern_title",
@@ -135,7 +136,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     search_fields = ("reference", "name", "email", "phone")
     search_help_text = _("Reference, name, e-mail address or phone number.")
     date_hierarchy = "created_at"
-    list_select_related = ("assigned_to",)
+    list_select_related = ("assigned_to", "booking")
     actions = (
         "mark_contacted",
         "mark_scheduled",
@@ -162,7 +163,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         # Ours first: the admin's own "<object_id>/" pattern would otherwise take these paths.
-        return [*front_desk_admin.outcome_urls(self), *photo_admin.photo_urls(self), *super().get_urls()]
+        return [
+            *agenda.agenda_urls(self),
+            *front_desk_admin.outcome_urls(self),
+            *photo_admin.photo_urls(self),
+            *super().get_urls(),
+        ]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -220,6 +226,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def outcome_view(self, request, object_id):
         return front_desk_admin.outcome_view(self, request, object_id)
 
+    def agenda_view(self, request):
+        return agenda.agenda_view(self, request)
+
+    def mark_view(self, request, booking_id):
+        return agenda.mark_view(self, request, booking_id)
+
     def photo_view(self, request, photo_id, size):
         return photo_admin.serve(self, request, photo_id, size)
 
@@ -244,6 +256,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return format_html(
             '{}<br><span class="mail-failed">{}</span>', obj.get_status_display(), ", ".join(map(str, problems))
         )
+
+    @admin.display(description=_("visit"), ordering="booking__starts_at")
+    def visit(self, obj):
+        return front_desk_admin.visit_cell_html(obj.booking)
 
     @admin.display(description=_("how to reach"))
     def how_to_reach(self, obj):

@@ -8,8 +8,9 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultation requests")
 
     def ready(self):
-        from booking.signals import booking_changed
+        from booking.signals import booking_changed, staff_changed
         from consultations import (
+            agenda,
             checks,  # noqa: F401 (registers the checks)
             visit_mail,
         )
@@ -20,6 +21,8 @@ class ConsultationsConfig(AppConfig):
         post_migrate.connect(create_front_desk_group, sender=self)
         # The patient hears of a visit moved or cancelled (by their link or by staff), by e-mail.
         booking_changed.connect(visit_mail.booking_changed, dispatch_uid="consultations.visit_mail")
+        # A booking changed by staff in the admin is on the audit trail, with the request it was for.
+        staff_changed.connect(agenda.record_staff_change, dispatch_uid="consultations.agenda")
         # However a photo row goes (a request deleted in the admin, the retention run, a cascade),
         # its files go with it.
         post_delete.connect(delete_files_of, sender=self.get_model("Photo"))

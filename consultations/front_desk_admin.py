@@ -19,7 +19,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations import earlier, outcomes, phones, photo_admin, worklist
+from booking.models import BookingStatus
+from consultations import agenda, earlier, outcomes, phones, photo_admin, worklist
 from consultations.choices import ContactMethod
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
@@ -80,6 +81,26 @@ def received_html(consultation):
         formats.date_format(local, "M j"),
         formats.date_format(local, "P"),
     )
+
+
+def visit_cell_html(booking):
+    """The list's visit column: the day over the time, and the status once it is not just booked
+    ("did not come" in bold red, in words); "—" for a request with no visit booked."""
+    if booking is None:
+        return "—"
+    local = timezone.localtime(booking.starts_at)
+    when = format_html(
+        '<time datetime="{}">{}<br>{}</time>',
+        local.isoformat(),
+        formats.date_format(local, "D, M j"),
+        formats.date_format(local, "P"),
+    )
+    if booking.status == BookingStatus.BOOKED:
+        return when
+    status = booking.get_status_display()
+    if booking.status == BookingStatus.NO_SHOW:
+        status = format_html('<strong class="agenda-no-show">{}</strong>', status)
+    return format_html("{}<br>{}", when, status)
 
 
 def time_sensitive_tag(consultation):
@@ -228,6 +249,30 @@ def summary(model_admin, obj):
     return sections
 
 
+def missed_before(found):
+    """The references of the earlier requests (earlier.find) whose visit the patient did not come to."""
+    if not found:
+        return []
+    return list(
+        ConsultationRequest.objects.filter(pk__in=[e.pk for e in found], booking__status=BookingStatus.NO_SHOW)
+        .order_by("created_at")
+        .values_list("reference", flat=True)
+    )
+
+
+def visit_context(model_admin, request, obj, found):
+    """The visit booked with the request, its one-click marks, and the visits missed before."""
+    booking = obj.booking
+    site = model_admin.admin_site.name
+    return {
+        "booking": booking,
+        "marks": agenda.marks_for(booking) if booking and agenda.may_mark(request.user) else [],
+        "mark_url": reverse(f"{site}:{agenda.MARK_URL_NAME}", args=[booking.pk]) if booking else "",
+        "here": change_url(model_admin, obj.pk),
+        "missed_before": missed_before(found),
+    }
+
+
 def change_form_context(model_admin, request, obj):
     """The summary card, the Front desk panel and the notes so far, for a request's page."""
     found = earlier.find([obj])
@@ -235,6 +280,7 @@ def change_form_context(model_admin, request, obj):
     may_record = may_record_outcome(model_admin, request, obj)
     site = model_admin.admin_site.name
     return {
+        "visit": visit_context(model_admin, request, obj, found.get(obj.pk, [])),
         "summary": summary(model_admin, obj),
         "photos": photo_admin.thumbnails_html(model_admin, obj),
         "front_desk": {

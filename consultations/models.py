@@ -401,6 +401,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Exported requests")
         DELETE = "delete", _("Deleted requests")
         PHOTO = "photo", _("Opened a photo")
+        AGENDA = "agenda", _("Opened the agenda of booked visits")
+        VISIT = "visit", _("Changed a booked visit")
 
     # The username of entries made by the site itself (the retention run), not by a person.
     SYSTEM = "(system)"

@@ -110,3 +110,10 @@ def start_redis(port, data_dir):
         time.sleep(0.1)
     stop(process)
     raise RuntimeError("redis-server did not start")
+
+
+def start_manage(*args, env):
+    """A long-running manage.py command (a task worker, the sweep) on this run's database; stop() ends it."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )

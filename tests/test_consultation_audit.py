@@ -200,6 +200,9 @@ def test_front_desk_cannot_export(desk):
     assert not AuditEntry.objects.filter(action="export").exists()
 
 
+AVAILABILITY = ("visittype", "weeklyhours", "hourschange")
+
+
 def test_the_manager_group_has_exactly_its_permissions(db):
     permissions = {p.codename for p in Permission.objects.filter(group__name=MANAGER)}
     assert permissions == {
@@ -210,4 +213,8 @@ def test_the_manager_group_has_exactly_its_permissions(db):
         "view_note",
         "add_note",
         "delete_note",
+        # Bookings as Front desk has them, and what patients are offered (tests/test_agenda.py).
+        "view_booking",
+        "change_booking",
+        *(f"{verb}_{model}" for verb in ("view", "add", "change", "delete") for model in AVAILABILITY),
     }

@@ -8,8 +8,10 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from booking.models import Booking, BookingStatus, VisitType
 from consultations.groups import FRONT_DESK
 from consultations.models import ConsultationRequest, Note
+from practice.models import TeamMember
 from tests.consultation_fixtures import make_request
 from tests.staff_fixtures import sign_in_in_browser
 
@@ -112,6 +114,17 @@ def test_the_list_and_the_index_are_readable_at_1280_with_the_side_navigation_op
     late = make_request(created_at=now - timedelta(days=6), name="Pat Overdue")
     make_request(onset="3-days", preferred_contact="phone", name="Rosa Urgent")
     make_request(created_at=now - timedelta(hours=3), email="a.very.long.address@example.com", name="Lee Waiting")
+    # The visit column at its widest: a day, a time and a status.
+    member = TeamMember.objects.create(name="Dr. Alex Example", role="Surgeon")
+    visit = VisitType.objects.create(name="New consultation, in person", minutes=30)
+    missed = Booking.objects.create(
+        team_member=member,
+        visit_type=visit,
+        starts_at=now - timedelta(days=1),
+        ends_at=now - timedelta(days=1) + visit.length,
+        status=BookingStatus.NO_SHOW,
+    )
+    make_request(created_at=now - timedelta(days=3), status="scheduled", booking=missed, name="Kim Missed")
 
     page.goto(live_server.url + "/admin/")
     counts = page.locator("#consultation-counts")

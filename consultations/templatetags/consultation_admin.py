@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.urls import reverse
 
-from consultations import worklist
+from consultations import agenda, worklist
 from consultations.choices import Status
 from consultations.models import ConsultationRequest, Delivery
 from practice.models import practice_for
@@ -41,6 +41,7 @@ def consultation_queue(context):
             "failed_url": f"{changelist}?mail=failed",
             "spam": ConsultationRequest.objects.filter(status=Status.SPAM).count(),
             "spam_url": f"{changelist}?status__exact={Status.SPAM}",
+            "agenda_url": reverse(f"admin:{agenda.AGENDA_URL_NAME}") if agenda.may_see(request.user) else "",
         },
         "minutes": max(1, settings.CLINIC_NOTICE_OVERDUE_SECONDS // 60),
     }
