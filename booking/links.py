@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from booking.models import Booking
 
-PURPOSES = ("cancel", "move", "calendar")
+PURPOSES = ("cancel", "move", "calendar")  # booking's own pages (booking/urls.py)
+# Links about a booking to another app's page: consultations' "tell me if an earlier time opens".
+OTHER_PURPOSES = ("waitlist",)
 # Links are good for at most this long, whatever the booking's date (the horizon is at most a year).
 MAX_AGE = timedelta(days=400)
 
@@ -23,7 +25,7 @@ class LinkRefused(Exception):
 
 
 def token(booking, purpose):
-    assert purpose in PURPOSES
+    assert purpose in PURPOSES + OTHER_PURPOSES
     return signing.dumps([booking.pk, booking.sequence], salt=f"booking.link.{purpose}")
 
 
