@@ -12,6 +12,7 @@ class ConsultationsConfig(AppConfig):
         from consultations import (
             checks,  # noqa: F401 (registers the checks)
             visit_mail,
+            waitlist,
         )
         from consultations.groups import create_front_desk_group
         from consultations.held_photos import delete_file_of
@@ -20,6 +21,8 @@ class ConsultationsConfig(AppConfig):
         post_migrate.connect(create_front_desk_group, sender=self)
         # The patient hears of a visit moved or cancelled (by their link or by staff), by e-mail.
         booking_changed.connect(visit_mail.booking_changed, dispatch_uid="consultations.visit_mail")
+        # The time it freed is offered to patients waiting for an earlier one.
+        booking_changed.connect(waitlist.booking_changed, dispatch_uid="consultations.waitlist")
         # However a photo row goes (a request deleted in the admin, the retention run, a cascade),
         # its files go with it.
         post_delete.connect(delete_files_of, sender=self.get_model("Photo"))

@@ -12,6 +12,7 @@ FRONT_DESK_PERMISSIONS = [
     ("consultations", "change_consultationrequest"),
     ("consultations", "view_note"),
     ("consultations", "add_note"),
+    ("consultations", "view_waitlistentry"),
 ]
 MANAGER = "Manager"
 MANAGER_PERMISSIONS = [
