@@ -36,7 +36,13 @@ def desk_client(client, front_desk):
 def test_front_desk_group_is_created_by_migrate_with_exactly_its_permissions(db):
     # pytest-django built this database from nothing with migrate, which ran the post_migrate handler.
     permissions = {p.codename for p in Group.objects.get(name=FRONT_DESK).permissions.all()}
-    assert permissions == {"view_consultationrequest", "change_consultationrequest", "view_note", "add_note"}
+    assert permissions == {
+        "view_consultationrequest",
+        "change_consultationrequest",
+        "view_note",
+        "add_note",
+        "view_waitlistentry",
+    }
 
 
 def test_front_desk_can_work_on_requests_but_not_delete_them_or_manage_users(desk_client):
@@ -201,7 +207,7 @@ def test_front_desk_group_is_restored_by_migrate(db):
 
     Group.objects.filter(name=FRONT_DESK).delete()
     call_command("migrate", verbosity=0)
-    assert Group.objects.get(name=FRONT_DESK).permissions.count() == 4
+    assert Group.objects.get(name=FRONT_DESK).permissions.count() == 5
 
 
 def test_the_database_refuses_to_change_or_delete_the_audit_trail(admin_user):

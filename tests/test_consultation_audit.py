@@ -210,4 +210,5 @@ def test_the_manager_group_has_exactly_its_permissions(db):
         "view_note",
         "add_note",
         "delete_note",
+        "view_waitlistentry",
     }

@@ -632,18 +632,19 @@ def test_technical_apps_are_in_the_index_for_superusers_only(client, admin_clien
 # The menu.
 
 
-def test_front_desk_sees_only_consultation_requests_in_the_admin_menu(desk_client, admin_client):
+def test_front_desk_sees_only_consultation_requests_and_the_waitlist_in_the_admin_menu(desk_client, admin_client):
     def model_links(html):
         return set(re.findall(r'<th scope="row"[^>]*>\s*<a href="(/admin/[^"]+)"', html))
 
+    shown = {CHANGELIST, "/admin/consultations/waitlistentry/"}
     index = desk_client.get("/admin/").content.decode()
-    assert model_links(index) == {CHANGELIST}
+    assert model_links(index) == shown
     sidebar = desk_client.get(CHANGELIST).content.decode()
-    assert model_links(sidebar) == {CHANGELIST}
+    assert model_links(sidebar) == shown
     # A superuser sees the rest, so the menu above is trimmed by role, not empty by accident.
     everything = model_links(admin_client.get("/admin/").content.decode())
     assert len(everything) >= 10
-    for hidden in everything - {CHANGELIST}:  # Practice, team, pages, tasks, devices, users, audit trail...
+    for hidden in everything - shown:  # Practice, team, pages, tasks, devices, users, audit trail...
         assert hidden not in index and hidden not in sidebar, hidden
         assert desk_client.get(hidden).status_code == 403, hidden
 
