@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.attendance import too_early
+from booking.availability import Opening
 from booking.models import HOLDING, Booking, HoursChange, VisitType, WeeklyHours
 from booking.signals import booking_changed, staff_changed
 
@@ -73,14 +74,20 @@ class BookingAdmin(admin.ModelAdmin):
         (booking.signals.booking_changed, after the save is committed)."""
         moved = change and {"starts_at", "team_member", "visit_type"} & set(form.changed_data)
         cancelled = change and "status" in form.changed_data and obj.status not in HOLDING
+        freed = None
         if moved or cancelled:
             obj.sequence += 1
+            before = Booking.objects.get(pk=obj.pk)
+            if before.holds_its_time:
+                freed = Opening(before.starts_at, before.ends_at, before.team_member_id)
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             staff_changed.send(Booking, booking=obj, user=request.user, fields=list(form.changed_data))
         if moved or cancelled:
             what = "cancelled" if cancelled else "moved"
-            transaction.on_commit(lambda: booking_changed.send(Booking, booking=obj, change=what, by="practice"))
+            transaction.on_commit(
+                lambda: booking_changed.send(Booking, booking=obj, change=what, by="practice", freed=freed)
+            )
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, booking):

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from booking.availability import openings
+from booking.availability import Opening, openings
 from booking.models import Booking, BookingStatus
 from booking.signals import booking_changed
 
@@ -13,11 +13,11 @@ class TimeTaken(Exception):
     """The time is no longer free: someone else booked it a moment ago, or it was never offered."""
 
 
-def _free_team_members(visit_type, starts_at, now, closed_dates):
+def _free_team_members(visit_type, starts_at, now, closed_dates, only=None):
     return [
         opening.team_member_id
         for opening in openings(visit_type, now=now, closed_dates=closed_dates, on=timezone.localdate(starts_at))
-        if opening.starts_at == starts_at
+        if opening.starts_at == starts_at and only in (None, opening.team_member_id)
     ]
 
 
@@ -43,14 +43,21 @@ def book(visit_type, starts_at, *, now=None, closed_dates=frozenset()):
     raise TimeTaken
 
 
-def move(booking, starts_at, *, by, now=None, closed_dates=frozenset()):
-    """Move a booking to another free time (the same row, so its links' owner and invitation stay one)."""
+def _span(booking):
+    """The time a booking holds, as an opening: what a move or cancellation frees."""
+    return Opening(booking.starts_at, booking.ends_at, booking.team_member_id) if booking.holds_its_time else None
+
+
+def move(booking, starts_at, *, by, now=None, closed_dates=frozenset(), team_member_id=None):
+    """Move a booking to another free time (the same row, so its links' owner and invitation stay one);
+    with `team_member_id`, only to that team member's time."""
+    freed = _span(booking)
     with transaction.atomic():
-        for team_member_id in _free_team_members(booking.visit_type, starts_at, now, closed_dates):
+        for member in _free_team_members(booking.visit_type, starts_at, now, closed_dates, team_member_id):
             try:
                 with transaction.atomic():
                     Booking.objects.filter(pk=booking.pk).update(
-                        team_member_id=team_member_id,
+                        team_member_id=member,
                         starts_at=starts_at,
                         ends_at=starts_at + booking.visit_type.length,
                         sequence=F("sequence") + 1,
@@ -59,7 +66,9 @@ def move(booking, starts_at, *, by, now=None, closed_dates=frozenset()):
             except IntegrityError:
                 continue
             booking.refresh_from_db()
-            transaction.on_commit(lambda: booking_changed.send(Booking, booking=booking, change="moved", by=by))
+            transaction.on_commit(
+                lambda: booking_changed.send(Booking, booking=booking, change="moved", by=by, freed=freed)
+            )
             return booking
     raise TimeTaken
 
@@ -67,9 +76,12 @@ def move(booking, starts_at, *, by, now=None, closed_dates=frozenset()):
 def cancel(booking, *, by):
     """Free the booking's time at once; `by` is "patient" or "practice"."""
     status = BookingStatus.CANCELLED_BY_PATIENT if by == "patient" else BookingStatus.CANCELLED_BY_PRACTICE
+    freed = _span(booking)
     with transaction.atomic():
         changes = {"status": status, "sequence": F("sequence") + 1, "changed_at": timezone.now()}
         Booking.objects.filter(pk=booking.pk).update(**changes)
         booking.refresh_from_db()
-        transaction.on_commit(lambda: booking_changed.send(Booking, booking=booking, change="cancelled", by=by))
+        transaction.on_commit(
+            lambda: booking_changed.send(Booking, booking=booking, change="cancelled", by=by, freed=freed)
+        )
     return booking

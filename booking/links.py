@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from booking.models import Booking
 
-PURPOSES = ("cancel", "move", "calendar")
+PURPOSES = ("cancel", "move", "calendar")  # booking's own pages (booking/urls.py)
+# Links about a booking to another app's page: consultations' "tell me if an earlier time opens".
+OTHER_PURPOSES = ("waitlist",)
 # Links are good for at most this long, whatever the booking's date (the horizon is at most a year).
 MAX_AGE = timedelta(days=400)
 
@@ -23,7 +25,7 @@ class LinkRefused(Exception):
 
 
 def token(booking, purpose):
-    assert purpose in PURPOSES
+    assert purpose in PURPOSES + OTHER_PURPOSES
     return signing.dumps([booking.pk, booking.sequence], salt=f"booking.link.{purpose}")
 
 
@@ -37,7 +39,9 @@ def booking_for(value, purpose, *, lock=False):
         pk, sequence = signing.loads(value, salt=f"booking.link.{purpose}", max_age=MAX_AGE)
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise LinkRefused from error
-    bookings = Booking.objects.select_for_update() if lock else Booking.objects
+    # The booking's row only: locking its visit type and team member too (select_related joins them)
+    # would deadlock with a booking made on the form at the same moment.
+    bookings = Booking.objects.select_for_update(of=("self",)) if lock else Booking.objects
     booking = bookings.select_related("visit_type", "team_member").filter(pk=pk, sequence=sequence).first()
     if booking is None or not booking.holds_its_time:
         raise LinkRefused

@@ -17,6 +17,7 @@ from consultations.groups import is_manager
 from consultations.models import AuditEntry, ConsultationRequest, Note
 from consultations.questions import QUESTIONS, SECTIONS
 from consultations.tasks import owe_notices
+from consultations.waitlist_admin import WaitlistEntryAdmin  # noqa: F401 (registers the waitlist's page)
 from treatments.models import Treatment
 
 # How the request's page shows an answer where the stored value is not what staff should read.

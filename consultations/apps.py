@@ -13,6 +13,7 @@ class ConsultationsConfig(AppConfig):
             agenda,
             checks,  # noqa: F401 (registers the checks)
             visit_mail,
+            waitlist,
         )
         from consultations.groups import create_front_desk_group
         from consultations.held_photos import delete_file_of
@@ -23,6 +24,8 @@ class ConsultationsConfig(AppConfig):
         booking_changed.connect(visit_mail.booking_changed, dispatch_uid="consultations.visit_mail")
         # A booking changed by staff in the admin is on the audit trail, with the request it was for.
         staff_changed.connect(agenda.record_staff_change, dispatch_uid="consultations.agenda")
+        # The time it freed is offered to patients waiting for an earlier one.
+        booking_changed.connect(waitlist.booking_changed, dispatch_uid="consultations.waitlist")
         # However a photo row goes (a request deleted in the admin, the retention run, a cascade),
         # its files go with it.
         post_delete.connect(delete_files_of, sender=self.get_model("Photo"))

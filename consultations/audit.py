@@ -60,6 +60,12 @@ def record_page(request, response, action, key):
         AuditEntry.record(request.user, action, [shown.reference])
 
 
+def record_waitlist(request, entries, filters=()):
+    """The waitlist (consultations/waitlist_admin.py), listed or one entry: the requests it showed."""
+    references = sorted({entry.request.reference for entry in entries})
+    AuditEntry.record(request.user, Action.WAITLIST, references, filters=",".join(filters)[:500])
+
+
 def record_change(request, obj, form):
     AuditEntry.record(request.user, Action.CHANGE, [obj.reference], detail=",".join(form.changed_data)[:300])
 

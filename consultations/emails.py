@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from booking import calendar, links
+from consultations import waitlist_links
 from practice.models import Practice
 from practice.site_url import absolute_url
 
@@ -49,6 +50,8 @@ def patient_confirmation(consultation):
         # The visit, its links and its invitation: the time, the place, how to change it; no health detail.
         context["booking"] = booking
         context.update({f"{purpose}_url": absolute_url(links.url(booking, purpose)) for purpose in ("move", "cancel")})
+        context["waitlist_url"] = absolute_url(waitlist_links.join_url(booking))
+        context["on_waitlist"] = booking.waitlist_entries.waiting().exists()
     message = EmailMessage(
         subject=_("We have your consultation request %(reference)s") % {"reference": consultation.reference},
         body=render_to_string("consultations/email/patient_confirmation.txt", context),
@@ -99,4 +102,38 @@ def visit_cancelled(delivery):
 def visit_reminder(delivery):
     return _visit_message(
         delivery, _("Reminder: your visit (%(reference)s)"), "consultations/email/visit_reminder.txt", invitation=False
+    )
+
+
+def _earlier_time_message(delivery, subject, template):
+    """Mail about an earlier time offered from the waitlist: the time, the visit it would replace,
+    and (for an offer) the link to claim it; nothing about the patient's health."""
+    offer = delivery.offer
+    consultation, booking = delivery.request, offer.entry.booking
+    context = {
+        "reference": consultation.reference,
+        "practice": Practice.objects.current(),
+        "offered": offer.freed_time.starts_at,
+        "booking": booking,
+        "still_waiting": offer.entry.is_waiting and booking.holds_its_time,
+        "claim_url": absolute_url(waitlist_links.url(offer)),
+        "site_url": absolute_url("/"),
+    }
+    return EmailMessage(
+        subject=subject % {"reference": consultation.reference},
+        body=render_to_string(template, context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[consultation.email],
+    )
+
+
+def earlier_time_offered(delivery):
+    return _earlier_time_message(
+        delivery, _("An earlier time for your visit (%(reference)s)"), "consultations/email/earlier_time_offered.txt"
+    )
+
+
+def earlier_time_taken(delivery):
+    return _earlier_time_message(
+        delivery, _("The earlier time has been taken (%(reference)s)"), "consultations/email/earlier_time_taken.txt"
     )

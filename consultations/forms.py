@@ -25,7 +25,7 @@ RADIO_FIELDS = ("for_whom", "preferred_contact", "best_time", "onset", "patient_
 # The order the fields appear on the page (templates/consultations/request_form.html): the questions
 # (consultations/questions.py), the photos, the honeypot, the agreement. The error summary lists
 # errors in this order, so it reads from the top of the page down.
-PAGE_ORDER = (*questions.NAMES, *PHOTO_FIELD_NAMES, "visit", HONEYPOT_FIELD, "consent_to_contact")
+PAGE_ORDER = (*questions.NAMES, *PHOTO_FIELD_NAMES, "visit", "waitlist", HONEYPOT_FIELD, "consent_to_contact")
 # The best time of day is asked only for these ways of contact.
 CALLED_OR_TEXTED = (ContactMethod.PHONE, ContactMethod.TEXT)
 
@@ -85,6 +85,12 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
     # A time to come (consultations.visit_choice), or a call to arrange one; rendered by
     # templates/consultations/visit_fields.html as radio buttons grouped by day.
     visit = forms.CharField(label=_("When would you like to come?"), required=False, max_length=40)
+    # With a time chosen: e-mail me if an earlier one opens (consultations.waitlist). Ignored with a call.
+    waitlist = forms.BooleanField(
+        label=_("If an earlier time opens, e-mail me so that I can take it"),
+        help_text=_("Only with a time chosen above and an e-mail address. Your visit stays as it is unless you do."),
+        required=False,
+    )
     # Hidden from people (see the template); bots fill it in.
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
 
@@ -341,6 +347,10 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
             # booking; the front desk calls (the form and the confirmation say so).
             cleaned["visit"] = None
             self.visit_declined = True
+        if not cleaned.get("visit"):
+            cleaned["waitlist"] = False  # a call to arrange a time: there is no time to bring forward
+        elif cleaned.get("waitlist") and "email" in cleaned and not email:
+            self.add_error("waitlist", _("Enter an e-mail address to hear of an earlier time, or untick this box."))
         if method == ContactMethod.EMAIL:
             # The time of day is asked only for a call or a text (the page hides it for e-mail):
             # an answer sent anyway is dropped, a garbled one too, rather than shown as an error.

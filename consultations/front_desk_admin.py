@@ -288,6 +288,8 @@ def change_form_context(model_admin, request, obj):
             "due": due_html(obj, practice_for(request), full=True),
             "how_to_reach": how_to_reach_html(obj),
             "attempts": obj.contact_attempts,
+            # The visit's latest waitlist entry, waiting or ended (consultations.waitlist).
+            "waitlist": obj.waitlist_entries.order_by("-created_at", "-pk").first(),
             "earlier": [
                 (reverse(f"{site}:consultations_consultationrequest_change", args=[e.pk]), e)
                 for e in found.get(obj.pk, [])

@@ -24,6 +24,7 @@ FRONT_DESK_PERMISSIONS = [
     ("booking", "view_visittype"),
     ("booking", "view_weeklyhours"),
     ("booking", "view_hourschange"),
+    ("consultations", "view_waitlistentry"),
 ]
 AVAILABILITY_MODELS = ("visittype", "weeklyhours", "hourschange")
 MANAGER = "Manager"

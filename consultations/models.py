@@ -12,7 +12,7 @@ from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Booking
+from booking.models import Booking, VisitType
 from consultations import phones
 from consultations.choices import (
     NO_MAIL_STATUSES,
@@ -27,6 +27,7 @@ from consultations.choices import (
     TimeOfDay,
 )
 from consultations.storage import photo_storage
+from practice.models import TeamMember
 
 logger = logging.getLogger(__name__)
 
@@ -275,6 +276,9 @@ class DeliveryKind(models.TextChoices):
     VISIT_MOVED = "moved", _("visit moved")
     VISIT_CANCELLED = "cancelled", _("visit cancelled")
     REMINDER = "reminder", _("visit reminder")
+    # About a time freed for patients waiting for an earlier one (consultations/waitlist.py).
+    WAITLIST_OFFER = "offer", _("earlier time offered")
+    WAITLIST_TAKEN = "taken", _("earlier time taken")
 
 
 # Mail about one version of a booked visit: a move or cancellation makes its reminders void.
@@ -305,6 +309,10 @@ class Delivery(models.Model):
     # many hours before the visit it goes. Both 0 for the staff notice and the confirmation.
     booking_sequence = models.PositiveIntegerField(default=0, editable=False)
     reminder_hours = models.PositiveSmallIntegerField(default=0, editable=False)
+    # For mail about an earlier time: the offer it is about (one offer mail, one "taken" mail each).
+    offer = models.ForeignKey(
+        "WaitlistOffer", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="deliveries"
+    )
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -317,7 +325,12 @@ class Delivery(models.Model):
             # one reminder per distance before each version of the visit.
             models.UniqueConstraint(
                 fields=["request", "kind", "booking_sequence", "reminder_hours"],
+                condition=Q(offer__isnull=True),
                 name="consultation_one_delivery_per_kind",
+            ),
+            # One offer of an earlier time, and one word that it was taken, per offer.
+            models.UniqueConstraint(
+                fields=["offer", "kind"], condition=Q(offer__isnull=False), name="consultation_one_delivery_per_offer"
             ),
             _choices_check("kind", DeliveryKind),
         ]
@@ -332,6 +345,132 @@ class Delivery(models.Model):
         if self.failed_at:
             return _("failed")
         return _("pending")
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class WaitlistEnded(models.TextChoices):
+    EARLIER = "earlier", _("has an earlier time")
+    CANCELLED = "cancelled", _("visit cancelled")
+    PASSED = "passed", _("visit passed")
+    LEFT = "left", _("asked to stop")
+
+
+class WaitlistEntry(models.Model):
+    """A patient with a booked visit who asked to be e-mailed if an earlier time opens.
+
+    Waiting until they take an earlier time, their visit is cancelled or passes, or they ask to stop;
+    then kept, ended, with the request. The visit type is the booking's (staff may change it there).
+    Waitlist order is the order patients asked (consultations/waitlist.py).
+    """
+
+    Ended = WaitlistEnded
+
+    request = models.ForeignKey(
+        ConsultationRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    wanted_before = models.DateTimeField(
+        _("only times before"), help_text=_("The visit's time when the patient asked: only earlier times are offered.")
+    )
+    created_at = models.DateTimeField(_("waiting since"), default=timezone.now, editable=False, db_index=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_why = models.CharField(_("why it ended"), max_length=10, choices=WaitlistEnded, blank=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(ended_at__isnull=True), name="waitlist_one_waiting_entry_per_visit"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, ended_why="")
+                | Q(ended_at__isnull=False, ended_why__in=WaitlistEnded.values),
+                name="waitlist_ended_with_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_waiting(self):
+        return self.ended_at is None
+
+
+class FreedTimeClosed(models.TextChoices):
+    CLAIMED = "claimed", _("claimed from the waitlist")
+    TAKEN = "taken", _("booked otherwise")
+    PASSED = "passed", _("too close to offer")
+
+
+class FreedTime(models.Model):
+    """A time a cancellation or a move freed, offered to patients waiting for an earlier one.
+
+    Closed once: claimed by one of them, booked by someone else, or too close to offer any more.
+    """
+
+    Closed = FreedTimeClosed
+
+    team_member = models.ForeignKey(TeamMember, verbose_name=_("with"), on_delete=models.CASCADE, related_name="+")
+    visit_type = models.ForeignKey(VisitType, verbose_name=_("visit type"), on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(_("starts"))
+    created_at = models.DateTimeField(_("freed at"), default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_why = models.CharField(_("why it closed"), max_length=10, choices=FreedTimeClosed, blank=True)
+
+    class Meta:
+        verbose_name = _("freed time")
+        verbose_name_plural = _("freed times")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, closed_why="")
+                | Q(closed_at__isnull=False, closed_why__in=FreedTimeClosed.values),
+                name="waitlist_freed_time_closed_with_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.team_member}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waiting patient by e-mail, with a link to claim it."""
+
+    freed_time = models.ForeignKey(FreedTime, on_delete=models.CASCADE, related_name="offers")
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    created_at = models.DateTimeField(_("offered at"), default=timezone.now, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("earlier time offered")
+        verbose_name_plural = _("earlier times offered")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["freed_time", "entry"], name="waitlist_one_offer_per_entry"),
+        ]
+
+    def __str__(self):
+        return f"{self.freed_time} → {self.entry.request}"
+
+    @property
+    def is_open(self):
+        """Whether the offer still stands: its time unclaimed, the patient still waiting with their visit."""
+        return self.freed_time.is_open and self.entry.is_waiting and self.entry.booking.holds_its_time
 
 
 class Note(models.Model):
@@ -403,6 +542,7 @@ class AuditEntry(models.Model):
         PHOTO = "photo", _("Opened a photo")
         AGENDA = "agenda", _("Opened the agenda of booked visits")
         VISIT = "visit", _("Changed a booked visit")
+        WAITLIST = "waitlist", _("Looked at the waitlist")
 
     # The username of entries made by the site itself (the retention run), not by a person.
     SYSTEM = "(system)"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from booking import holding
 from client_limits import rate_limit
-from consultations import questions
+from consultations import questions, waitlist
 from consultations.choices import Status
 from consultations.models import ConsultationRequest
 from consultations.photos import FIELD_NAMES as PHOTO_FIELDS
@@ -99,6 +99,8 @@ def save(form, token_hash, digest, client_address, spam=False):
                     visit_type, starts_at = visit
                     consultation.booking = holding.book(visit_type, starts_at, closed_dates=form.closed_dates)
                     consultation.save(update_fields=["booking"])
+                    if form.cleaned_data.get("waitlist"):
+                        waitlist.join(consultation, consultation.booking, now)
                 photo_files.save(consultation, form.prepared_photos)
                 if not spam:
                     # Same transaction: the task rows commit with the request, or neither does.

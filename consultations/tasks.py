@@ -27,6 +27,8 @@ MESSAGES = {
     Delivery.Kind.VISIT_MOVED: emails.visit_moved,
     Delivery.Kind.VISIT_CANCELLED: emails.visit_cancelled,
     Delivery.Kind.REMINDER: emails.visit_reminder,
+    Delivery.Kind.WAITLIST_OFFER: emails.earlier_time_offered,
+    Delivery.Kind.WAITLIST_TAKEN: emails.earlier_time_taken,
 }
 WHAT = {
     Delivery.Kind.STAFF_NOTICE: "Staff notice",
@@ -34,6 +36,8 @@ WHAT = {
     Delivery.Kind.VISIT_MOVED: "Visit moved mail",
     Delivery.Kind.VISIT_CANCELLED: "Visit cancelled mail",
     Delivery.Kind.REMINDER: "Visit reminder",
+    Delivery.Kind.WAITLIST_OFFER: "Earlier time offer",
+    Delivery.Kind.WAITLIST_TAKEN: "Earlier time taken mail",
 }
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from booking import links
 from client_limits import rate_limit
 from client_limits.addresses import client_address
-from consultations import form_tokens, prefill, submissions
+from consultations import form_tokens, prefill, submissions, waitlist, waitlist_links
 from consultations.forms import TIME_TAKEN, ConsultationRequestForm
 from consultations.models import ConsultationRequest
 from practice.models import practice_for
@@ -236,6 +236,9 @@ def request_received(request):
     if (booking := consultation.booking) is not None and booking.holds_its_time:
         context["booking"] = booking
         context.update({f"{purpose}_url": links.url(booking, purpose) for purpose in links.PURPOSES})
+        if waitlist.can_join(consultation, booking):
+            context["waitlist_url"] = waitlist_links.join_url(booking)
+            context["on_waitlist"] = waitlist.waiting_entry(booking) is not None
     return render(request, "consultations/request_received.html", context)
 
 

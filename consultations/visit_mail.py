@@ -33,7 +33,10 @@ def owe_reminders(consultation, booking, now=None):
 
 def still_owed(delivery, now):
     """Whether mail about a visit still says something true: the version it is about is current
-    (a cancellation is always news), and a reminder comes before the visit."""
+    (a cancellation is always news), a reminder comes before the visit, and an earlier time offered
+    is still there to claim (consultations.waitlist; word that it was taken is always news)."""
+    if delivery.kind == Delivery.Kind.WAITLIST_OFFER:
+        return delivery.offer.is_open
     if delivery.kind not in (Delivery.Kind.REMINDER, Delivery.Kind.VISIT_MOVED):
         return True
     booking = delivery.request.booking

@@ -23,7 +23,7 @@ class PracticeAdmin(admin.ModelAdmin):
         (_("Contact"), {"fields": ["phone", "email"]}),
         (_("Address"), {"fields": ["street_address", "locality", "region", "postal_code", "country"]}),
         (_("Hours"), {"fields": ["hours", "opening_hours_spec", "open_days", "reply_working_days"]}),
-        (_("Booking"), {"fields": ["booking_change_cutoff_hours", "booking_reminder_hours"]}),
+        (_("Booking"), {"fields": ["booking_change_cutoff_hours", "booking_reminder_hours", "waitlist_offers"]}),
     ]
 
     def has_add_permission(self, request):

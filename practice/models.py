@@ -93,6 +93,15 @@ class Practice(models.Model):
         validators=[RegexValidator(r"^(\d{1,3}(,\d{1,3})*)?$", _("Numbers of hours, separated by commas, e.g. 48,2."))],
         help_text=_("An e-mail reminder goes this many hours before each visit, e.g. 48,2. Leave blank for none."),
     )
+    waitlist_offers = models.PositiveSmallIntegerField(
+        _("earlier time offered to"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "When a booked time is freed, this many patients waiting for an earlier time are e-mailed at once, "
+            "those who asked first; the first to claim it gets it and the others are told it is gone."
+        ),
+    )
     is_demo = models.BooleanField(
         _("demo practice"),
         default=False,

@@ -43,6 +43,7 @@ def test_front_desk_group_is_created_by_migrate_with_exactly_its_permissions(db)
         "view_visittype",
         "view_weeklyhours",
         "view_hourschange",
+        "view_waitlistentry",
     }
 
 
@@ -208,7 +209,7 @@ def test_front_desk_group_is_restored_by_migrate(db):
 
     Group.objects.filter(name=FRONT_DESK).delete()
     call_command("migrate", verbosity=0)
-    assert Group.objects.get(name=FRONT_DESK).permissions.count() == 9
+    assert Group.objects.get(name=FRONT_DESK).permissions.count() == 10
 
 
 def test_the_database_refuses_to_change_or_delete_the_audit_trail(admin_user):

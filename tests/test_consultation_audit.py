@@ -217,4 +217,5 @@ def test_the_manager_group_has_exactly_its_permissions(db):
         "view_booking",
         "change_booking",
         *(f"{verb}_{model}" for verb in ("view", "add", "change", "delete") for model in AVAILABILITY),
+        "view_waitlistentry",
     }

@@ -632,17 +632,19 @@ def test_technical_apps_are_in_the_index_for_superusers_only(client, admin_clien
 # The menu.
 
 
-# Front desk's menu: the requests, and the bookings with what patients are offered (read-only there).
+# Front desk's menu: the requests, the waitlist, and the bookings with what patients are offered
+# (the last two read-only).
 DESK_MENU = {
     CHANGELIST,
     "/admin/booking/booking/",
     "/admin/booking/visittype/",
     "/admin/booking/weeklyhours/",
     "/admin/booking/hourschange/",
+    "/admin/consultations/waitlistentry/",
 }
 
 
-def test_front_desk_sees_only_requests_and_booking_in_the_admin_menu(desk_client, admin_client):
+def test_front_desk_sees_only_requests_the_waitlist_and_booking_in_the_admin_menu(desk_client, admin_client):
     def model_links(html):
         return set(re.findall(r'<th scope="row"[^>]*>\s*<a href="(/admin/[^"]+)"', html))
 

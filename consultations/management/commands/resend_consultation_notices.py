@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from consultations import waitlist
 from consultations.mail_retries import resend_overdue
 
 logger = logging.getLogger(__name__)
@@ -11,7 +12,8 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Queue again the staff notices and patient confirmations that are due. With --every, keep running. "
+        "Queue again the staff notices and patient confirmations that are due, and close the earlier times "
+        "offered that are gone (consultations.waitlist.close_gone). With --every, keep running. "
         "(The daily clean-up is a command of its own: daily_clean_up.)"
     )
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 count = resend_overdue()
+                waitlist.close_gone()
             except DatabaseError:
                 if not every:
                     raise
