@@ -3,9 +3,11 @@ turn to two gunicorn servers, two task workers and the mail sweep, all on one Po
 Redis, and a mail server that keeps every message it receives. Plus the crash: SIGKILL."""
 
 import asyncio
+import contextlib
 import email
 import email.header
 import http.cookiejar
+import logging
 import os
 import re
 import shutil
@@ -93,19 +95,34 @@ http {{
     return wait_for_port(port, process, "nginx")
 
 
-def manage(arguments, env, logs):
-    """A manage.py command as a process of its own (a worker, the sweep), its output in logs/<name>.log."""
-    name = "-".join(arguments[:1] + [a for a in arguments if a.startswith("w")][:1])
-    with open(Path(logs) / f"{name}.log", "wb") as output:
+def manage(arguments, env, log):
+    """A manage.py command as a process of its own (a worker, the sweep), its output in the log file."""
+    with open(log, "wb") as output:
         return subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), *arguments], cwd=ROOT, env=env, stdout=output, stderr=output
         )
 
 
-def start_task_worker(worker_id, env, logs):
-    return manage(
-        ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2", "--worker-id", worker_id], env, logs
-    )
+def start_task_worker(worker_id, env, log):
+    arguments = ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2", "--worker-id", worker_id]
+    return manage(arguments, env, log)
+
+
+def start_sweep(env, log, every=1):
+    return manage(["resend_consultation_notices", "--every", str(every)], env, log)
+
+
+def wait_until_serving(base_url, timeout=60):
+    """Until the server's worker has loaded the app and answers (gunicorn binds its port before that)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.1)
+    raise RuntimeError(f"{base_url} does not answer")
 
 
 def kill(process):
@@ -113,10 +130,8 @@ def kill(process):
     nothing is finished, nothing cleaned up, no connection closed politely."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
     for pid in [process.pid, *map(int, children)]:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     process.wait(10)
 
 
@@ -165,6 +180,8 @@ class Relay:
 
 
 def start_relay(handler, port):
+    # aiosmtpd logs every connection at INFO: hundreds of lines that say nothing here.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return controller
