@@ -398,9 +398,7 @@ def test_two_servers_one_killed_lose_nothing_and_repeat_nothing(two_servers, cap
         **mail,
     }
     with capsys.disabled():
-        print(
-            f"\n\nTwo servers, two workers, nginx; server A and worker w1 killed (SIGKILL) mid-run ({elapsed:.0f} s)"
-        )
+        print(f"\n\nTwo servers, two workers, nginx; server A and worker w1 killed (SIGKILL) mid-run ({elapsed:.0f} s)")
         print(f"{'':28}{'sent':>6}{'expected':>10}{'duplicates':>12}{'lost':>6}")
         for what, (count, owed, duplicates, lost) in rows.items():
             print(f"{what:28}{count:>6}{owed:>10}{duplicates:>12}{lost:>6}")
