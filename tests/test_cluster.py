@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
@@ -44,6 +46,11 @@ KILL_AFTER = 14  # the server is killed once this many patients have their answe
 HOLD_MAIL_FROM = 8  # the first worker is caught mid-send once this many mails have arrived
 CLAIM_SECONDS = 5  # CLINIC_NOTICE_OVERDUE_SECONDS for the run: a dead worker's claim expires after it
 PASSWORD = "cluster staff password 1"
+# Photos must be readable by every server. With the file store in PostgreSQL (CLINIC_FILE_STORE=database)
+# each server has a photo directory of its own, so no shared disk can hide a photo only one server sees;
+# code without that store keeps photos on disk, which two servers must share (as a deployment would).
+DATABASE_FILES = apps.is_installed("stored_files")
+PHOTO_STORE = "in PostgreSQL, a directory per server" if DATABASE_FILES else "on one disk both servers share"
 # Whatever goes wrong between the patient and the app: a dropped connection, or the proxy's word for it.
 TRANSIENT = (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError)
 
@@ -59,11 +66,11 @@ class Cluster:
         self.controllers = [cluster.start_relay(r, p) for r, p in zip(self.relays, self.relay_ports, strict=True)]
 
     def env(self, name, relay=1):
-        """A process's environment: the run's database and Redis, files of its own (no shared disk)."""
+        """A process's environment: the run's database and Redis, and a directory of its own for files."""
         (self.dir / name).mkdir()
         env = database_env(
             CLINIC_FILE_STORE="database",
-            CLINIC_PHOTO_ROOT=str(self.dir / name / "photos"),
+            CLINIC_PHOTO_ROOT=str(self.dir / name / "photos") if DATABASE_FILES else settings.CLINIC_PHOTO_ROOT,
             CLINIC_PUBLIC_IMAGES_ROOT=str(self.dir / name / "images"),
             CLINIC_EMAIL_URL=f"smtp://127.0.0.1:{self.relay_ports[relay]}?timeout=30",
             CLINIC_STAFF_EMAILS="frontdesk@clinic.example",
@@ -408,8 +415,8 @@ def test_two_servers_one_killed_lose_nothing_and_repeat_nothing(two_servers, cap
             f"{retaken} mail claimed by the killed worker sent by the other\n"
             f"page edited through A, read through B: {shared['stale pages']} stale; "
             f"form limit across servers: 5 accepted then 429; sign-in lockout at attempt {locked_at} "
-            f"alternating servers, as on one; {pages} request pages and {audited} audit entries for them\n"
-            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+            f"alternating servers, as on one; {pages} request pages and {audited} audit entries for them; "
+            f"photos {PHOTO_STORE}\n" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
         )
     assert all(duplicates == 0 and lost == 0 and count == owed for count, owed, duplicates, lost in rows.values()), rows
     assert retaken >= 1, "the killed worker's mail was never taken over"
