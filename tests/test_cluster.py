@@ -82,22 +82,22 @@ class Cluster:
         return env
 
     def up(self):
-        """Two servers, two workers and the sweep, each with its own environment; nginx in front."""
+        """Two servers, two workers and the sweep, each with its own environment; nginx in front.
+        Each process is listed as soon as it runs, so that a failed start still stops the others."""
         logs = self.dir / "logs"
         logs.mkdir()
         self.ports = [free_port(), free_port()]
-        self.servers = []
+        self.proxy_port = free_port()
+        self.servers, self.workers = [], []
         for name, port in zip(("server-a", "server-b"), self.ports, strict=True):
             (logs / name).mkdir()
             self.servers.append(start_gunicorn(port, self.env(name), workers=1, threads=8, logs=logs / name))
-        self.workers = [
-            cluster.start_task_worker(name, self.env(name, relay), logs / f"{name}.log")
-            for relay, name in enumerate(("w1", "w2"))
-        ]
-        sweep = cluster.start_sweep(self.env("sweep"), logs / "sweep.log")
-        self.proxy_port = free_port()
-        nginx = cluster.start_nginx(self.proxy_port, self.ports, self.dir / "nginx")
-        self.processes = [*self.servers, *self.workers, sweep, nginx]
+            self.processes.append(self.servers[-1])
+        for relay, name in enumerate(("w1", "w2")):
+            self.workers.append(cluster.start_task_worker(name, self.env(name, relay), logs / f"{name}.log"))
+            self.processes.append(self.workers[-1])
+        self.processes.append(cluster.start_sweep(self.env("sweep"), logs / "sweep.log"))
+        self.processes.append(cluster.start_nginx(self.proxy_port, self.ports, self.dir / "nginx"))
         self.proxy = f"http://127.0.0.1:{self.proxy_port}"
         self.urls = [f"http://127.0.0.1:{port}" for port in self.ports]
         for url in self.urls:
