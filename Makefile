@@ -21,7 +21,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=clinic_site.settings DJANGO_DEBUG=false \
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python $(HOME)/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: help run test serve backup restore superuser check-python services chromium wrk lint clean worker bench node css css-check audit
+.PHONY: help run test serve backup restore superuser check-python services chromium nginx wrk lint clean worker bench node css css-check audit cluster
 
 # The build and audit tools (purgecss, csso, Lighthouse) are npm packages pinned in package-lock.json.
 NODE_MODULES := node_modules/.installed
@@ -38,6 +38,7 @@ help:
 	@echo "make worker - task worker, notification sweep and daily clean-up"
 	@echo "make backup - the database and every stored file into var/backups/<time> (CLINIC_BACKUP_DIR)"
 	@echo "make restore BACKUP=<dir> - a backup back into an empty database and empty stores"
+	@echo "make cluster - two servers and two workers behind nginx, one of each killed mid-run: prints what was checked"
 	@echo "make bench  - req/s and p50/p99 of a static file, cached pages, the form and submissions (wrk, production config)"
 	@echo "make css    - rebuild static/css/clinic.css from Bootstrap and static/css/site.css (commit the result)"
 	@echo "make audit  - Lighthouse (mobile) on five pages under gunicorn: scores, weight, requests; fails below 100"
@@ -127,6 +128,17 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver' and try again."; exit 1; fi; fi
 
+# Debian's nginx, the proxy in front of the two servers of `make cluster` (and of tests/test_cluster.py in `make test`).
+nginx:
+	@if ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+		else echo "nginx is missing: run 'sudo apt-get install nginx-light' and try again."; exit 1; fi; fi
+
+# Two servers, two task workers and the sweep behind nginx; one server and one worker killed (SIGKILL)
+# while patients send requests. Prints the table of what was sent, expected, duplicated and lost.
+cluster: $(VENV)/.installed-dev services nginx
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest -p no:xdist -m cluster -s -q tests/test_cluster.py
+
 # Debian's wrk, the HTTP load generator `make bench` drives.
 wrk:
 	@if ! command -v wrk >/dev/null; then \
@@ -160,7 +172,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(VENV)/.installed-dev chromium services lint css-check
+test: $(VENV)/.installed-dev chromium nginx services lint css-check
 	DJANGO_SETTINGS_MODULE=clinic_site.test_settings $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=clinic_site.test_settings $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
