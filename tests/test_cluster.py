@@ -15,8 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
@@ -46,11 +44,9 @@ KILL_AFTER = 14  # the server is killed once this many patients have their answe
 HOLD_MAIL_FROM = 8  # the first worker is caught mid-send once this many mails have arrived
 CLAIM_SECONDS = 5  # CLINIC_NOTICE_OVERDUE_SECONDS for the run: a dead worker's claim expires after it
 PASSWORD = "cluster staff password 1"
-# Photos must be readable by every server. With the file store in PostgreSQL (CLINIC_FILE_STORE=database)
-# each server has a photo directory of its own, so no shared disk can hide a photo only one server sees;
-# code without that store keeps photos on disk, which two servers must share (as a deployment would).
-DATABASE_FILES = apps.is_installed("stored_files")
-PHOTO_STORE = "in PostgreSQL, a directory per server" if DATABASE_FILES else "on one disk both servers share"
+# Photos must be readable by every server: they are kept in PostgreSQL (CLINIC_FILE_STORE=database), and
+# each server has a photo directory of its own, so no shared disk can hide a photo only one server sees.
+PHOTO_STORE = "in PostgreSQL, a directory per server"
 # Whatever goes wrong between the patient and the app: a dropped connection, or the proxy's word for it.
 TRANSIENT = (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError)
 
@@ -70,7 +66,7 @@ class Cluster:
         (self.dir / name).mkdir()
         env = database_env(
             CLINIC_FILE_STORE="database",
-            CLINIC_PHOTO_ROOT=str(self.dir / name / "photos") if DATABASE_FILES else settings.CLINIC_PHOTO_ROOT,
+            CLINIC_PHOTO_ROOT=str(self.dir / name / "photos"),
             CLINIC_PUBLIC_IMAGES_ROOT=str(self.dir / name / "images"),
             CLINIC_EMAIL_URL=f"smtp://127.0.0.1:{self.relay_ports[relay]}?timeout=30",
             CLINIC_STAFF_EMAILS="frontdesk@clinic.example",
