@@ -409,6 +409,8 @@ CLINIC_CONSULTATION_MIN_FILL_SECONDS = float(os.environ.get("CLINIC_CONSULTATION
 CLINIC_CONSULTATION_FORM_MAX_AGE = int(os.environ.get("CLINIC_CONSULTATION_FORM_MAX_AGE", 60 * 60 * 24))
 CLINIC_CONSULTATION_DUPLICATE_WINDOW = int(os.environ.get("CLINIC_CONSULTATION_DUPLICATE_WINDOW", 10 * 60))
 # A staff notice not sent this long after a request arrived is overdue: re-enqueued and shown in the admin.
+# It is also how long a worker's claim on a mail lasts: keep it well above the mail server's timeout
+# (CLINIC_EMAIL_URL's ?timeout=), or a slow send counts as abandoned and another worker sends it again.
 CLINIC_NOTICE_OVERDUE_SECONDS = int(os.environ.get("CLINIC_NOTICE_OVERDUE_SECONDS", 5 * 60))
 # Seconds to wait before each new attempt at a failed e-mail; one more attempt than there are
 # delays (six over about a day by default), then the e-mail is marked failed and shown to staff.

@@ -13,15 +13,17 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from booking import holding
 from booking.availability import times_by_day
 from booking.models import Booking
-from consultations import visit_choice
+from consultations import visit_choice, waitlist_links
 from consultations.groups import FRONT_DESK
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, WaitlistEntry, WaitlistOffer
 from practice.models import Practice
 from tests.consultation_fixtures import make_request, smtp  # noqa: F401 (smtp is a fixture)
 from tests.staff_fixtures import sign_in_in_browser
 from tests.test_booking_form import clinic
+from tests.test_waitlist import at, patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
@@ -185,4 +187,46 @@ def test_the_desk_marks_arrivals_on_the_agenda_by_keyboard_at_1280(page, live_se
     assert "Ada Arriving" in page.locator(f"#visit-{booking.pk}").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert axe(page) == []
+    assert page.evaluate("window.__violations") == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def press_by_keyboard(page, button):
+    """Tab to a button as a keyboard user does, then press Enter."""
+    for _press in range(100):
+        page.keyboard.press("Tab")
+        if button.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the button is never reached by Tab")
+    page.keyboard.press("Enter")
+
+
+def test_the_waitlist_pages_work_by_keyboard_on_a_phone(page, live_server, axe, open_form):
+    """Joining from the confirmation's link, then taking the earlier time from the offer's link: on a
+    phone, by keyboard, axe-clean and within the CSP."""
+    visit = open_form
+    leaving, waiting = patient(visit, at(4, 9), 0, waiting=False), patient(visit, at(10, 9), 1, waiting=False)
+    page.add_init_script(LISTEN_FOR_CSP)
+    page.set_viewport_size(PHONE)
+
+    page.goto(live_server.url + waitlist_links.join_url(waiting.booking))
+    assert axe(page) == []
+    press_by_keyboard(page, page.get_by_role("button", name=re.compile("E-mail me if an earlier time opens")))
+    page.wait_for_selector("text=You are on the waitlist.")
+    assert axe(page) == []
+    assert WaitlistEntry.objects.get(request=waiting).is_waiting
+
+    holding.cancel(leaving.booking, by="patient")  # its time is offered to the patient waiting
+    page.goto(live_server.url + waitlist_links.url(WaitlistOffer.objects.get(entry__request=waiting)))
+    assert "Take an earlier time" in page.content()
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    press_by_keyboard(page, page.locator("main form button[type=submit]").first)
+    page.wait_for_selector("text=Your visit is moved")
+    assert axe(page) == []
+    waiting.booking.refresh_from_db()
+    assert waiting.booking.starts_at == at(4, 9)
     assert page.evaluate("window.__violations") == []
