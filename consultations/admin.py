@@ -193,7 +193,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             request.kept_note = front_desk_admin.take_kept_note(request, object_id)
         elif "_savenext" in request.POST:
             # Before the save moves this request in the order (front_desk_admin.go_to_next).
-            request.next_in_queue = worklist.next_in_queue(self.get_queryset(request), unquote(object_id))
+            request.next_in_queue = front_desk_admin.next_after(self, request, unquote(object_id))
         response = super().change_view(request, object_id, form_url, extra_context)
         # A page with the request on it: the first look, or the form shown again with an error.
         audit.record_page(request, response, audit.Action.VIEW, "original")

@@ -3,12 +3,16 @@ page and its one-click outcomes. The rules themselves live in worklist.py, earli
 this module only shows them. ConsultationRequestAdmin (admin.py) calls it from its hooks.
 """
 
+import copy
+
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_field, label_for_field, lookup_field, unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
@@ -295,7 +299,8 @@ def change_form_context(model_admin, request, obj):
                 for e in found.get(obj.pk, [])
             ],
             "outcomes": outcomes.offered(obj) if may_record else [],
-            "outcome_url": reverse(f"{site}:{OUTCOME_URL_NAME}", args=[obj.pk]),
+            # The list the desk came from goes with the outcome, for "then open the next request".
+            "outcome_url": keeping_the_list(model_admin, request, reverse(f"{site}:{OUTCOME_URL_NAME}", args=[obj.pk])),
             # A note typed with an outcome that was refused, given back (else in "Add a note").
             "kept_note": getattr(request, "kept_note", "") if may_record else "",
             "note_max_length": outcomes.NOTE_MAX_LENGTH,
@@ -340,12 +345,36 @@ def change_url(model_admin, pk):
     return reverse(f"{model_admin.admin_site.name}:consultations_consultationrequest_change", args=[pk])
 
 
+def listed(model_admin, request):
+    """The requests of the list this one was opened from, in that list's order: its view, filters,
+    search and sort, which the admin keeps in `_changelist_filters` on the request's page. Without
+    them (a request opened from elsewhere), the whole list."""
+    listing = copy.copy(request)
+    listing.GET = QueryDict(request.GET.get("_changelist_filters", ""))
+    try:
+        return model_admin.get_changelist_instance(listing).queryset
+    except (IncorrectLookupParameters, DisallowedModelAdminLookup):
+        return model_admin.get_queryset(request).order_by(*worklist.ordering())
+
+
+def next_after(model_admin, request, current_pk):
+    """The open request after this one in the list the desk is working ("Save and next")."""
+    return worklist.next_in_queue(listed(model_admin, request), current_pk)
+
+
+def keeping_the_list(model_admin, request, url):
+    """`url` with the list the desk came from kept, so the next page leads back to the same list."""
+    context = {"preserved_filters": model_admin.get_preserved_filters(request), "opts": model_admin.opts}
+    return add_preserved_filters(context, url)
+
+
 def go_to_next(model_admin, request, next_pk):
-    """To the next request in the queue, or back to the list when this was the last."""
+    """To the next request in the list, or back to the list when this was the last."""
     if next_pk is None:
         model_admin.message_user(request, gettext("That was the last open request in the list."), messages.INFO)
-        return redirect(f"{model_admin.admin_site.name}:consultations_consultationrequest_changelist")
-    return redirect(change_url(model_admin, next_pk))
+        changelist = reverse(f"{model_admin.admin_site.name}:consultations_consultationrequest_changelist")
+        return redirect(keeping_the_list(model_admin, request, changelist))
+    return redirect(keeping_the_list(model_admin, request, change_url(model_admin, next_pk)))
 
 
 def outcome_urls(model_admin):
@@ -365,7 +394,7 @@ def outcome_view(model_admin, request, object_id):
         raise PermissionDenied
     note = request.POST.get("note", "")
     # "Then open the next request": where this one stood before the outcome moves it in the order.
-    next_pk = worklist.next_in_queue(model_admin.get_queryset(request), obj.pk) if request.POST.get("next") else None
+    next_pk = next_after(model_admin, request, obj.pk) if request.POST.get("next") else None
     try:
         consultation, outcome = outcomes.record(obj.pk, request.POST.get("outcome", ""), request.user, note)
     except outcomes.OutcomeRefused as refused:
@@ -383,4 +412,4 @@ def outcome_view(model_admin, request, object_id):
         )
         if request.POST.get("next"):
             return go_to_next(model_admin, request, next_pk)
-    return redirect(change_url(model_admin, obj.pk))
+    return redirect(keeping_the_list(model_admin, request, change_url(model_admin, obj.pk)))

@@ -105,13 +105,14 @@ def time_sensitive(queryset):
 
 
 def next_in_queue(queryset, current_pk):
-    """The open request after this one in the list's order ("Save and next"); None at the end.
+    """The open request after this one in `queryset`, the list the desk is working, in its order
+    ("Save and next"); None at the end.
 
     Read before the change is saved: an outcome moves the request within the order, and the desk
     means the one that came after it on the list they were working.
     """
     # As text: the admin's object id comes from the URL.
-    order = [str(pk) for pk in open_requests(queryset).order_by(*ordering()).values_list("pk", flat=True)]
+    order = [str(pk) for pk in open_requests(queryset).values_list("pk", flat=True)]
     current = str(current_pk)
     following = order[order.index(current) + 1 :] if current in order else order
     return next((int(pk) for pk in following if pk != current), None)

@@ -3,6 +3,7 @@
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -454,6 +455,25 @@ def test_save_and_next_and_outcome_and_next_follow_the_list_order(desk_client):
     response = desk_client.post(outcome_url(older), {"outcome": "reached", "next": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == CHANGELIST
     assert "That was the last open request in the list." in response.content.decode()
+
+
+def test_save_and_next_works_through_the_list_the_desk_came_from(desk_client, front_desk):
+    """From the Mine view, the next request is the next one of mine, and each page leads back to
+    that view: not the next request of the whole list."""
+    now = timezone.now()
+    first = make_request(created_at=now - timedelta(days=3), assigned_to=front_desk)
+    make_request(created_at=now - timedelta(days=2))  # next in the whole list, not in the view
+    second = make_request(created_at=now - timedelta(days=1), assigned_to=front_desk)
+    kept = "?" + urlencode({"_changelist_filters": "queue=mine"})
+    page = desk_client.get(change_url(first) + kept).content.decode()
+    assert f'action="{outcome_url(first)}{kept}"' in page  # the outcome keeps the view too
+    form = {"status": "closed", "assigned_to": front_desk.pk, "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "0"}
+    form |= {"notes-MIN_NUM_FORMS": "0", "notes-MAX_NUM_FORMS": "1", "notes-0-text": "", "_savenext": "1"}
+    response = desk_client.post(change_url(first) + kept, form)
+    assert response.status_code == 302 and response["Location"] == change_url(second) + kept
+    # The last one in the view: back to the view, not to the whole list.
+    response = desk_client.post(outcome_url(second) + kept, {"outcome": "voicemail", "next": "1"})
+    assert response["Location"] == CHANGELIST + "?queue=mine"
 
 
 # Notes.
