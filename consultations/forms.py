@@ -274,6 +274,9 @@ class ConsultationRequestForm(PhotoFields, forms.ModelForm):
             raise forms.ValidationError(_("Choose one of the times shown, or a call to arrange a time."))
         visit_type = visit_choice.still_free(*parsed, self.closed_dates)
         if visit_type is None:
+            # held_token: this form's token, known once it passed its check (take_held_photos).
+            visit_type = visit_choice.booked_by_this_form(self.held_token, *parsed)
+        if visit_type is None:
             raise forms.ValidationError(TIME_TAKEN, code="taken")
         return visit_type, parsed[1]
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from booking.availability import openings, times_by_day
-from booking.models import VisitType
+from booking.models import Booking, VisitType
 from booking.templatetags.booking_times import ZONE_NAMES
 
 CALL = "call"
@@ -44,6 +44,22 @@ def parse(text):
         return int(pk), datetime.strptime(moment, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def booked_by_this_form(token_hash, visit_type_id, moment):
+    """The visit type, if a request sent with this same form already holds this time; else None.
+
+    The same form sent again (its connection dropped after the request was stored, or Back and Send)
+    must find its own request, not be told that its time was taken: by itself."""
+    if token_hash is None:
+        return None
+    booking = (
+        Booking.objects.holding()
+        .filter(consultation__form_token=token_hash, visit_type_id=visit_type_id, starts_at=moment)
+        .select_related("visit_type")
+        .first()
+    )
+    return booking.visit_type if booking else None
 
 
 def still_free(visit_type_id, moment, closed_dates):

@@ -24,6 +24,7 @@ PRACTICE_FORM = {
     "reply_working_days": "2",
     "booking_change_cutoff_hours": "24",
     "booking_reminder_hours": "48,2",
+    "waitlist_offers": "5",
     # The closed days (holidays) inline, with none added.
     "closed_days-TOTAL_FORMS": "0",
     "closed_days-INITIAL_FORMS": "0",

@@ -95,6 +95,21 @@ def test_a_time_taken_before_sending_comes_back_with_the_next_times_and_the_answ
     assert not ConsultationRequest.objects.exists()
 
 
+def test_the_same_form_sent_again_finds_its_own_time_not_a_taken_one(client, open_form):
+    """A patient whose connection dropped after the request was stored presses Send again: they get
+    their confirmation, not "that time was just taken" (by their own request)."""
+    value, moment = first_time(open_form)
+    data = post_data(visit=value, email="ada@example.com")
+    assert client.post(URL, data).status_code == 302
+    again = client.post(URL, data)
+    assert again.status_code == 302 and again["Location"] == "/consultation/received/"
+    consultation = ConsultationRequest.objects.get()
+    assert consultation.booking.starts_at == moment
+    # Another form for the same time is still told it is taken.
+    other = client.post(URL, post_data(visit=value, name="Bea Other", email="bea@example.com"))
+    assert other.status_code == 200 and str(TIME_TAKEN) in other.content.decode().replace("&#x27;", "'")
+
+
 def test_a_face_that_changed_in_the_last_3_days_gets_a_call_not_a_visit_weeks_away(client, open_form):
     value, _moment = first_time(open_form)
     assert client.post(URL, post_data(visit=value, onset="3-days")).status_code == 302

@@ -51,6 +51,13 @@ PHOTO_STORE = "in PostgreSQL, a directory per server"
 TRANSIENT = (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError)
 
 
+def problems(body):
+    """What the form said was wrong (its error summary), or the start of the page if it said nothing."""
+    summary = re.search(r'<div class="error-summary.*?</div>', body, re.S)
+    text = summary[0] if summary else body[:300]
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
 class Cluster:
     def __init__(self, tmp_path):
         self.dir = tmp_path
@@ -227,7 +234,7 @@ class Patient:
                     if self.reference:
                         return self
                 elif status not in (502, 503, 504):
-                    raise AssertionError(f"patient {self.number}: {status} {body[:300]}")
+                    raise AssertionError(f"patient {self.number}: {status} {problems(body)}")
             except TRANSIENT:
                 pass
             self.retries += 1
