@@ -145,6 +145,17 @@ document.addEventListener("securitypolicyviolation", (event) => window.__violati
 """
 
 
+def press_by_keyboard(page, button, presses=100):
+    """Tab to a button as a keyboard user does, then press Enter."""
+    for _press in range(presses):
+        page.keyboard.press("Tab")
+        if button.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the button is never reached by Tab")
+    page.keyboard.press("Enter")
+
+
 def test_the_desk_marks_arrivals_on_the_agenda_by_keyboard_at_1280(page, live_server, axe, open_form):
     visit = open_form
     doctor = visit.clinicians.get()
@@ -168,14 +179,7 @@ def test_the_desk_marks_arrivals_on_the_agenda_by_keyboard_at_1280(page, live_se
     # Nothing wider than the screen with the side navigation open.
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
-    arrived = row.get_by_role("button", name="Arrived")
-    for _press in range(200):
-        page.keyboard.press("Tab")
-        if arrived.evaluate("button => button === document.activeElement"):
-            break
-    else:
-        raise AssertionError("the Arrived button is never reached by Tab")
-    page.keyboard.press("Enter")
+    press_by_keyboard(page, row.get_by_role("button", name="Arrived"), presses=200)
     page.wait_for_selector(".messagelist")
     assert "is now: Arrived." in page.locator(".messagelist").inner_text()
     assert "Arrived" in page.locator(f"#visit-{booking.pk} .agenda-status").inner_text()
@@ -191,17 +195,6 @@ def test_the_desk_marks_arrivals_on_the_agenda_by_keyboard_at_1280(page, live_se
 
 
 PHONE = {"width": 390, "height": 844}
-
-
-def press_by_keyboard(page, button):
-    """Tab to a button as a keyboard user does, then press Enter."""
-    for _press in range(100):
-        page.keyboard.press("Tab")
-        if button.evaluate("button => button === document.activeElement"):
-            break
-    else:
-        raise AssertionError("the button is never reached by Tab")
-    page.keyboard.press("Enter")
 
 
 def test_the_waitlist_pages_work_by_keyboard_on_a_phone(page, live_server, axe, open_form):
