@@ -4,6 +4,7 @@ header as it was."""
 
 import pytest
 
+from consultations.models import ConsultationRequest
 from tests.test_browser_a11y import focus_problems
 from tests.test_browser_pages import (
     BUDGET_BYTES,
@@ -13,6 +14,7 @@ from tests.test_browser_pages import (
     NO_SIDEWAYS_SCROLL,
     TEXT_BUDGET_BYTES,
 )
+from tests.test_consultation_browser import fill_the_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_content")]
 
@@ -82,3 +84,20 @@ def test_on_a_phone_the_switcher_is_in_the_menu_and_the_header_keeps_its_height(
 def test_every_focus_on_a_spanish_page_shows_and_nothing_covers_it(page, live_server):
     page.goto(live_server.url + "/es/conditions/bells-palsy/")
     assert focus_problems(page) == []
+
+
+def test_the_form_sends_from_its_spanish_address_and_confirms_there(page, live_server, axe, settings):
+    # The real gates (CSRF, the form's token), with no minimum fill time for a scripted browser.
+    settings.CLINIC_CONSULTATION_MIN_FILL_SECONDS = 0
+    page.goto(live_server.url + "/es/consultation/")
+    fill_the_form(page)
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_url("**/es/consultation/received/")
+    reference = page.locator("#reference").inner_text()
+    assert ConsultationRequest.objects.get().reference == reference
+    assert page.evaluate("document.documentElement.lang") == "es" and page.get_by_text(NOTICE).is_visible()
+    assert axe(page) == []
+    # Back shows the confirmation again (its cookies belong to the Spanish form's address).
+    page.go_back()
+    page.wait_for_url("**/es/consultation/received/")
+    assert page.locator("#reference").inner_text() == reference
