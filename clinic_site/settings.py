@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from clinic_site.release import release_digest
 
@@ -160,6 +159,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Like whitenoise for static files: renditions of public images, before sessions and CSRF.
     "images.serving.PublicImageMiddleware",
+    # The language from the address (/es/…), before the page cache: it is part of a page's key.
+    "clinic_site.middleware.LanguageFromAddressMiddleware",
     # Public pages from the page cache, before sessions, CSRF and auth (page_cache.cache).
     "page_cache.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +191,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "practice.context_processors.practice",
+                "practice.context_processors.languages",
             ],
         },
     },
@@ -235,8 +237,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English at the usual addresses, Spanish under /es/ (clinic_site/urls.py). The names are each
+# language's own (the switcher in the header offers "Español" to an English page), so untranslated.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/New_York")

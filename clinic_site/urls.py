@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,7 +10,20 @@ from page_cache.cache import cached_page
 from practice import views
 from practice.registry import sitemaps
 
+# One address for what is not a page for patients to read: the admin and the staff's sign-in
+# steps (always English), the sitemap (it lists both languages), robots.txt and the health check.
 urlpatterns = [
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("healthz", healthz, name="healthz"),
+    # The second sign-in step and enrolment, beside the admin's own login page.
+    path("admin/second-factor/", include("staff.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# The pages for patients, in English where they always were and in Spanish under /es/ (the
+# language is taken from the address only: clinic_site.middleware.LanguageFromAddressMiddleware).
+urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("conditions/", include("conditions.urls")),
     path("treatments/", include("treatments.urls")),
@@ -39,13 +53,8 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
-    path("healthz", healthz, name="healthz"),
-    # The second sign-in step and enrolment, beside the admin's own login page.
-    path("admin/second-factor/", include("staff.urls")),
-    path("admin/", admin.site.urls),
     path("what-should-i-do-now/", include("triage.urls")),
     # Last: guides have short addresses at the top of the site (/eye-care/), after every other page.
     path("", include("guides.urls")),
-]
+    prefix_default_language=False,
+)

@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -74,12 +74,15 @@ def _rate_limited(request):
 
 def _receipt(consultation):
     response = redirect("consultations:received")
+    # The form's address in the patient's language (/consultation/ or /es/consultation/), where the
+    # confirmation they are sent to lives.
+    form_path = reverse("consultations:request")
     response.set_signed_cookie(
         RECEIPT_COOKIE,
         consultation.reference,
         salt=RECEIPT_SALT,
         max_age=RECEIPT_MAX_AGE,
-        path="/consultation/",
+        path=form_path,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Strict",
@@ -88,7 +91,7 @@ def _receipt(consultation):
         SENT_COOKIE,
         "1",
         max_age=RECEIPT_MAX_AGE,
-        path="/consultation/",
+        path=form_path,
         secure=settings.SESSION_COOKIE_SECURE,
         samesite="Strict",
     )

@@ -164,8 +164,9 @@ def cached_page(view):
 
 
 def page_key(request):
-    # Content pages ignore query strings, so they are not part of the key either. The language is,
-    # should pages ever be translated (a LocaleMiddleware would then go before the page cache).
+    # Content pages ignore query strings, so they are not part of the key either. The language is:
+    # set from the address by the middleware above this one (LanguageFromAddressMiddleware), it
+    # also keeps a page apart should one address ever serve both languages.
     return f"pages:{settings.CLINIC_RELEASE}:{get_language()}:{request.path}"
 
 

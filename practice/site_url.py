@@ -16,7 +16,14 @@ def absolute_url(path):
 
 
 class SiteSitemap(Sitemap):
-    """The base of every sitemap of the site: its URLs start with CLINIC_SITE_URL."""
+    """The base of every sitemap of the site: its URLs start with CLINIC_SITE_URL.
+
+    Each page is listed at its English and its Spanish address, each with the other as alternate.
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.CLINIC_SITE_URL).scheme
