@@ -25,7 +25,9 @@ DUE_IN = timedelta(seconds=0.5)
 def book_visits(label, count):
     """`count` requests, each with a visit whose 2-hour reminder is due DUE_IN from now."""
     visit = VisitType.objects.get_or_create(name="New consultation, in person", minutes=30)[0]
-    starts_at = timezone.now() + timedelta(hours=2) + DUE_IN
+    # One moment for all: on a loaded machine the loop may take longer than DUE_IN.
+    booked_at = timezone.now()
+    starts_at = booked_at + timedelta(hours=2) + DUE_IN
     reminders = []
     for number in range(count):
         member = TeamMember.objects.create(name=f"Dr. {label} {number}", role="Surgeon")
@@ -33,7 +35,7 @@ def book_visits(label, count):
             team_member=member, visit_type=visit, starts_at=starts_at, ends_at=starts_at + visit.length
         )
         consultation = make_request(booking=booking, email=f"{label}{number}@example.com")
-        visit_mail.owe_reminders(consultation, booking)
+        visit_mail.owe_reminders(consultation, booking, now=booked_at)
         # 48 hours before is already past: only the 2-hour reminder is owed.
         (reminder,) = consultation.deliveries.filter(kind=Delivery.Kind.REMINDER)
         reminders.append(reminder)
