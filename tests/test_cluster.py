@@ -197,7 +197,7 @@ def check_lockout(deployment):
 # The stream, and the crash in its middle.
 
 
-def colour(number):
+def color(number):
     return (40 + number * 5, 200 - number * 4, 90 + number * 3)
 
 
@@ -214,7 +214,7 @@ class Patient:
         self.number = number
         self.client = FormClient(proxy, forwarded_for=f"198.51.100.{number + 1}")
         self.data = answers(name=f"Patient {number}", email=f"patient{number}@cluster.example", visit=visit)
-        self.photo = plain_jpeg(size=(320, 240), color=colour(number))
+        self.photo = plain_jpeg(size=(320, 240), color=color(number))
         self.visit = visit
         self.reference = None
         self.retries = 0
@@ -348,7 +348,7 @@ def read_as_staff(base_url, admin, patients):
             if response.status != 200:
                 continue  # counted as lost: the photo is not where this server looks
             mean = ImageStat.Stat(Image.open(io.BytesIO(response.body)).convert("RGB")).mean
-            assert all(abs(m - c) < 12 for m, c in zip(mean, colour(patient.number), strict=True)), (
+            assert all(abs(m - c) < 12 for m, c in zip(mean, color(patient.number), strict=True)), (
                 f"{patient.reference} shows another patient's photo"
             )
             photos += 1
